@@ -1,0 +1,7 @@
+"""Identity: the sign-in routes (blueprint ``auth``, mounted under ``/api``) and session loading."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__, url_prefix="/api")
+
+from app.auth import routes  # noqa: E402,F401  (views attach themselves to bp)

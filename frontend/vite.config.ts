@@ -1,0 +1,20 @@
+import { defineConfig } from "vite";
+import react from "@vitejs/plugin-react";
+
+// In development the SPA runs on Vite's port and the backend on Tollgate's (PORT, default 3000);
+// proxying keeps every request same-origin, as it is in production where Flask serves dist/.
+const backend = "http://localhost:3000";
+
+export default defineConfig({
+  plugins: [react()],
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+  },
+  server: {
+    proxy: {
+      "/api": backend,
+      "/v1": backend,
+    },
+  },
+});

@@ -1,0 +1,37 @@
+"""Gunicorn settings: gevent workers, sized for an I/O-bound relay; the master prepares the database once."""
+
+import multiprocessing
+
+from app.config import Config, ConfigError
+
+try:
+    _config = Config.from_env()
+except ConfigError as error:
+    raise SystemExit(f"tollgate: configuration error: {error}")
+
+bind = f"0.0.0.0:{_config.port}"
+worker_class = "gevent"
+workers = min(4, multiprocessing.cpu_count())
+# One gevent worker multiplexes many slow upstream calls; streams can hold a connection for minutes.
+worker_connections = 2000
+# The heartbeat runs in its own greenlet, so long streams do not trip this; a stuck CPU loop does.
+timeout = 60
+graceful_timeout = 30
+keepalive = 75
+accesslog = None
+errorlog = "-"
+forwarded_allow_ips = ""  # client IPs are decided by TRUSTED_PROXIES in the app, not by Gunicorn
+
+
+def on_starting(server):
+    from app.logfiles import configure_logging
+    from app.server import prepare
+
+    configure_logging(_config.log_dir, debug=_config.debug, one_file=_config.only_one_log_file)
+    prepare(_config)
+
+
+def post_fork(server, worker):
+    from app.logfiles import configure_logging
+
+    configure_logging(_config.log_dir, debug=_config.debug, one_file=_config.only_one_log_file)

@@ -1,0 +1,102 @@
+"""Shared fixtures: apps built by the factory on real databases (SQLite, PostgreSQL, MariaDB) and Redis."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import redis as redis_lib
+
+from app import create_app
+from app.bootstrap import ensure_root_account
+from app.extensions import db
+from app.schema import upgrade_databases
+from tests import databases
+
+ROOT_PASSWORD = "root-password-for-tests"
+DATABASE_KINDS = ("sqlite", "postgresql", "mysql")
+
+
+def require_service(kind: str) -> None:
+    """Skip when a server is absent on a developer's machine; fail loudly in CI, where it must be there."""
+    if databases.is_available(kind):
+        return
+    message = f"{kind} is not reachable on 127.0.0.1; start it with scripts/services.sh"
+    if os.environ.get("CI"):
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(params=DATABASE_KINDS)
+def database_kind(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def empty_database(database_kind, tmp_path):
+    """Settings (variable → value) pointing at a new, empty database of the parametrized kind."""
+    if database_kind == "sqlite":
+        yield {"SQL_DSN": "", "SQLITE_PATH": str(tmp_path / "tollgate.db")}
+        return
+    require_service(database_kind)
+    dsn = databases.create_database(database_kind)
+    try:
+        yield {"SQL_DSN": dsn}
+    finally:
+        databases.drop_database(database_kind, dsn)
+
+
+def build_app(settings: dict, **extra: str):
+    """A migrated app with root bootstrapped, on the given database settings."""
+    overrides = {"INITIAL_ROOT_PASSWORD": ROOT_PASSWORD, "SESSION_SECRET": "test-secret", **settings, **extra}
+    app = create_app(overrides)
+    upgrade_databases(app)
+    with app.app_context():
+        ensure_root_account(app.config["TOLLGATE"])
+    return app
+
+
+def dispose(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path):
+    """The embedded default: SQLite in a temporary directory, no Redis."""
+    application = build_app({"SQLITE_PATH": str(tmp_path / "tollgate.db")})
+    yield application
+    dispose(application)
+
+
+@pytest.fixture
+def app_on(empty_database):
+    """The app on each of the three databases in turn."""
+    application = build_app(empty_database)
+    yield application
+    dispose(application)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def redis_url():
+    """A dedicated Redis database index, emptied before and after each test."""
+    require_service("redis")
+    connection = redis_lib.Redis.from_url(databases.REDIS_URL)
+    connection.flushdb()
+    yield databases.REDIS_URL
+    connection.flushdb()
+    connection.close()
+
+
+@pytest.fixture
+def root_client(client):
+    response = client.post("/api/user/login", json={"username": "root", "password": ROOT_PASSWORD})
+    assert response.json["success"], response.json
+    return client
