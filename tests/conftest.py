@@ -12,6 +12,7 @@ from app.bootstrap import ensure_root_account
 from app.extensions import db
 from app.schema import upgrade_databases
 from tests import databases
+from tests.mock_upstream.fixture import mock_upstream, mock_upstream_factory, mock_upstream_server  # noqa: F401
 
 ROOT_PASSWORD = "root-password-for-tests"
 DATABASE_KINDS = ("sqlite", "postgresql", "mysql")
