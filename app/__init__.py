@@ -14,6 +14,8 @@ from flask import Flask
 from app import cache, database, errors_http, options, request_ids
 from app.api import bp as api_bp
 from app.auth import bp as auth_bp, sessions
+from app.relay import bp as relay_bp, upstream
+from app.relay.requests_in import MAX_BODY_BYTES
 from app.config import Config
 from app.extensions import celery_init_app, db, migrate
 from app.web import bp as web_bp
@@ -25,17 +27,18 @@ def create_app(overrides: Mapping[str, str] | None = None, *, config: Config | N
     """Build the app from the environment, with ``overrides`` (variable → value) taking precedence."""
     config = config or Config.from_env(overrides=overrides)
     app = Flask(__name__, static_folder=None)
-    app.config.update(database.engine_settings(config), TOLLGATE=config)
+    app.config.update(database.engine_settings(config), TOLLGATE=config, MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
     app.extensions["tollgate.start_time"] = int(time.time())
 
     database.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     cache.init_app(app, config)
+    upstream.init_app(app, config)
     sessions.init_app(app, config)
     options.init_app(app)
     request_ids.init_app(app)
     errors_http.init_app(app)
     celery_init_app(app, config)
-    for blueprint in (api_bp, auth_bp, web_bp):
+    for blueprint in (api_bp, auth_bp, relay_bp, web_bp):
         app.register_blueprint(blueprint)
     return app

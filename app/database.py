@@ -36,8 +36,17 @@ def _engine_options(config: Config) -> dict:
 
 def init_app(app: Flask) -> None:
     db.init_app(app)
+    config = app.config["TOLLGATE"]
+    if not config.log_database_url:
+        # Without LOG_SQL_DSN the logs table lives in the main database: give its bind the main engine,
+        # so a settlement's updates and its log row share one connection and one transaction (a second
+        # engine on the same SQLite file would deadlock on the write lock). Flask-SQLAlchemy has no
+        # public way to alias a bind.
+        engines = db._app_engines[app]
+        engines["logs"].dispose()
+        engines["logs"] = engines[None]
     with app.app_context():
-        for engine in db.engines.values():
+        for engine in set(db.engines.values()):
             if engine.dialect.name == "sqlite":
                 event.listen(engine, "connect", _tune_sqlite)
 

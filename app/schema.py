@@ -24,7 +24,7 @@ def upgrade_databases(app: Flask) -> None:
     """Apply every pending migration. The logs database gets the same chain, as One API migrates both."""
     with app.app_context():
         engines = [db.engines[None]]
-        if db.engines["logs"].url != db.engines[None].url:
+        if db.engines["logs"] is not db.engines[None]:
             engines.append(db.engines["logs"])
         for engine in engines:
             _upgrade(app, engine)

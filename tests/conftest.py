@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import threading
 
 import pytest
 import redis as redis_lib
+from werkzeug.serving import make_server
 
 from app import create_app
 from app.bootstrap import ensure_root_account
@@ -83,6 +85,36 @@ def app_on(empty_database):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+class LiveServer:
+    """The app under a real WSGI server (threaded Werkzeug) on loopback, for real HTTP clients."""
+
+    def __init__(self, application) -> None:
+        self.server = make_server("127.0.0.1", 0, application, threaded=True)
+        self.server.socket.listen(1024)  # the concurrency tests open hundreds of connections at once
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> "LiveServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def live_server(app):
+    with LiveServer(app) as server:
+        yield server
+
+
+@pytest.fixture
+def live_server_on(app_on):
+    with LiveServer(app_on) as server:
+        yield server
 
 
 @pytest.fixture

@@ -1,6 +1,14 @@
-"""Read-through caches for the hot path, and the Redis connection they share when Redis is configured."""
+"""Read-through caches for the hot path, and the Redis connection they share when Redis is configured.
+
+Each cached aggregate has its own module (tokens, users, channels) pairing reads with explicit
+``invalidate_*`` functions that writers call. Entries also expire, as a safety net.
+"""
 
 from __future__ import annotations
+
+import time
+from threading import Lock
+from typing import Callable, Generic, Hashable, TypeVar
 
 import redis
 from flask import Flask, current_app
@@ -8,6 +16,7 @@ from flask import Flask, current_app
 from app.config import Config
 
 _EXTENSION = "tollgate.redis"
+V = TypeVar("V")
 
 
 def init_app(app: Flask, config: Config) -> None:
@@ -20,3 +29,42 @@ def init_app(app: Flask, config: Config) -> None:
 def redis_client() -> redis.Redis | None:
     """The shared Redis client, or None in the embedded mode (no REDIS_CONN_STRING)."""
     return current_app.extensions[_EXTENSION]
+
+
+class TTLCache(Generic[V]):
+    """A small in-process map whose entries expire; lookups of a missing key load it once."""
+
+    def __init__(self, ttl_seconds: float, max_entries: int = 100_000) -> None:
+        self.ttl = ttl_seconds
+        self.max_entries = max_entries
+        self._entries: dict[Hashable, tuple[float, V]] = {}
+        self._lock = Lock()
+
+    def get(self, key: Hashable, load: Callable[[], V]) -> V:
+        entry = self._entries.get(key)
+        now = time.monotonic()
+        if entry is not None and entry[0] > now:
+            return entry[1]
+        value = load()
+        with self._lock:
+            if len(self._entries) >= self.max_entries:
+                self._entries.clear()  # a crude bound; the working set reloads within one request each
+            self._entries[key] = (now + self.ttl, value)
+        return value
+
+    def invalidate(self, key: Hashable) -> None:
+        with self._lock:
+            self._entries.pop(key, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def app_cache(name: str, factory: Callable[[], V]) -> V:
+    """A per-application cache object, so that two apps in one process (tests) never share entries."""
+    caches = current_app.extensions.setdefault("tollgate.caches", {})
+    cache = caches.get(name)
+    if cache is None:
+        cache = caches.setdefault(name, factory())
+    return cache

@@ -1,0 +1,1 @@
+"""The channel domain shared by the relay, the management API and the workers."""

