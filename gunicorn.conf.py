@@ -29,6 +29,10 @@ def on_starting(server):
 
     configure_logging(_config.log_dir, debug=_config.debug, one_file=_config.only_one_log_file)
     prepare(_config)
+    # Load the tokenizer once here: forked workers share it instead of each paying ~0.2 s on a request.
+    from app.relay.tokenizer import count_text_tokens
+
+    count_text_tokens("warm up", "gpt-3.5-turbo")
 
 
 def post_fork(server, worker):

@@ -86,6 +86,7 @@ class Options:
     def reload(self) -> None:
         """Re-read every row; rows win over defaults. Needs an application context."""
         rows = db.session.execute(select(Option.key, Option.value)).all()
+        db.session.commit()  # end the read at once; a request must not hold a connection for it
         with self._lock:
             self._values = {**DEFAULTS, **{key: value or "" for key, value in rows}}
             self.loaded = True

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
-from app.billing.pricing import Price, audio_speech_quota, image_quota, price_for
+from app.billing.pricing import Price, audio_speech_quota, check_image_request, image_quota, price_for
 from app.options import current as current_options
 from app.relay.context import RelayContext
 from app.relay.modes import RelayMode
-from app.relay.schemas import Usage
+from app.relay.schemas import InvalidRequest, Usage
 
 IMAGE_MODES = frozenset({RelayMode.IMAGES_GENERATIONS, RelayMode.IMAGES_EDITS, RelayMode.IMAGES_VARIATIONS})
 TRANSCRIPTION_MODES = frozenset({RelayMode.AUDIO_TRANSCRIPTION, RelayMode.AUDIO_TRANSLATION})
+MAX_SPEECH_INPUT_CHARS = 4096  # OpenAI's limit for /v1/audio/speech
+
+
+def check_priced_request(ctx: RelayContext) -> None:
+    """Requests priced by what they ask for must ask for something the model can do: a clear 400 otherwise."""
+    payload = ctx.request.payload
+    if ctx.mode == RelayMode.IMAGES_GENERATIONS:
+        problem = check_image_request(ctx.upstream_model, str(payload.get("size") or "1024x1024"),
+                                      payload.get("prompt") or "", image_count(payload))
+        if problem:
+            raise InvalidRequest(f"{problem[0].upper()}{problem[1:]}.", code="invalid_image_request")
+    if ctx.mode == RelayMode.AUDIO_SPEECH and len(payload.get("input") or "") > MAX_SPEECH_INPUT_CHARS:
+        raise InvalidRequest(f"'input' is longer than {MAX_SPEECH_INPUT_CHARS} characters.", code="text_too_long")
 
 
 def current_price(ctx: RelayContext) -> Price:

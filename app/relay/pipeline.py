@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 def relay(ctx: RelayContext) -> Response:
     channels = route(ctx)
     ctx.use_channel(channels[0])
+    metering.check_priced_request(ctx)
     prompt_tokens = count_prompt_tokens(ctx.request.payload, ctx.mode, ctx.upstream_model)
     reservation = reserve(ctx, metering.reservation(ctx, metering.current_price(ctx), prompt_tokens))
     try:
