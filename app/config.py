@@ -87,6 +87,8 @@ class Config:
     debug: bool = _setting("DEBUG", _parse_bool, False, "debug logs; also turns rate limits off")
     debug_sql: bool = _setting("DEBUG_SQL", _parse_bool, False, "log every SQL statement")
     session_secret: str = _setting("SESSION_SECRET", str, "", "cookie signing key; random per boot when unset")
+    channel_key_secret: str = _setting(
+        "CHANNEL_KEY_SECRET", str, "", "encrypts channel keys at rest; default: SESSION_SECRET, else a key file")
     sql_dsn: str = _setting("SQL_DSN", str, "", "MySQL (Go or URL form) or PostgreSQL DSN; empty means SQLite")
     log_sql_dsn: str = _setting("LOG_SQL_DSN", str, "", "separate database for the logs table")
     sqlite_path: str = _setting("SQLITE_PATH", str, "data/tollgate.db", "SQLite file when SQL_DSN is empty")

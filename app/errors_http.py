@@ -19,6 +19,8 @@ def init_app(app: Flask) -> None:
 
 
 def _render_http_exception(error: HTTPException):
+    if error.code == 429:
+        return jsonify(success=False, message="Too many requests from this address; try again later."), 429
     return jsonify(success=False, message=error.description or error.name), error.code or 500
 
 

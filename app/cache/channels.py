@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.cache import app_cache
+from app.crypto import decrypt_secret
 from app.extensions import db
 from app.models import Ability, Channel
 
@@ -109,7 +110,7 @@ def _tiers(members: list[ChannelSnapshot]) -> tuple[tuple[ChannelSnapshot, ...],
 
 def _snapshot(row: Channel) -> ChannelSnapshot:
     return ChannelSnapshot(
-        id=row.id, type=row.type or 0, name=row.name or "", key=row.key or "", base_url=row.base_url or "",
+        id=row.id, type=row.type or 0, name=row.name or "", key=decrypt_secret(row.key), base_url=row.base_url or "",
         status=row.status, priority=row.priority or 0, weight=row.weight or 0,
         models=tuple(part.strip() for part in (row.models or "").split(",") if part.strip()),
         model_mapping=MappingProxyType(_json_object(row.model_mapping, row.id, "model_mapping")),

@@ -59,7 +59,7 @@ def read_body(response: requests.Response) -> bytes:
         return b"".join(chunks)
     except requests.RequestException as exc:
         raise UpstreamUnavailable(f"The upstream reply was cut off ({type(exc).__name__}).",
-                                  timed_out=isinstance(exc, requests.Timeout)) from exc
+                                  timed_out=_is_timeout(exc)) from exc
     finally:
         response.close()
 
@@ -76,12 +76,21 @@ def iter_stream(response: requests.Response) -> Iterator[bytes]:
             if not data:
                 return
             yield data
-    except (requests.RequestException, OSError, ValueError) as exc:
+    except Exception as exc:
+        # urllib3's ReadTimeoutError and ProtocolError are not OSErrors; anything else is a real bug.
+        if not isinstance(exc, (requests.RequestException, OSError, ValueError)) and \
+                not type(exc).__module__.startswith("urllib3"):
+            raise
+        if _is_timeout(exc):
+            raise UpstreamUnavailable("The upstream stopped sending for longer than RELAY_TIMEOUT.",
+                                      timed_out=True) from exc
         raise UpstreamUnavailable(f"The upstream stream was cut off ({type(exc).__name__}).") from exc
-    except Exception as exc:  # urllib3's ProtocolError and friends are not OSErrors
-        if type(exc).__module__.startswith("urllib3"):
-            raise UpstreamUnavailable(f"The upstream stream was cut off ({type(exc).__name__}).") from exc
-        raise
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    # requests wraps urllib3's ReadTimeoutError in a ConnectionError while it reads a body.
+    causes = (exc, *(arg for arg in exc.args if isinstance(arg, BaseException)))
+    return any(isinstance(cause, TimeoutError) or "Timeout" in type(cause).__name__ for cause in causes)
 
 
 def init_app(app: Flask, config: Config) -> None:

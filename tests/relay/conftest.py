@@ -6,11 +6,13 @@ from dataclasses import dataclass
 
 import openai
 import pytest
+import requests
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Channel, Log, Token, User
 from tests import factories
+from tests.conftest import LiveServer, build_app, dispose
 
 
 @dataclass
@@ -62,3 +64,33 @@ def make_setup(app, url: str, upstream_url: str, *, user_quota=10_000_000, token
 def relay(app, live_server, mock_upstream) -> RelaySetup:
     """The embedded gateway with one OpenAI channel on the mock upstream and a funded user."""
     return make_setup(app, live_server.url, mock_upstream.url)
+
+
+@pytest.fixture(scope="module")
+def gateway(request, tmp_path_factory, mock_upstream_server):
+    """One gateway per test module, for checks that only add users and keys or must leave no trace;
+    tests compare before and after themselves. Tests that add channels use the per-test ``relay``."""
+    application = build_app({"SQLITE_PATH": str(tmp_path_factory.mktemp(request.module.__name__) / "t.db")})
+    with LiveServer(application) as server:
+        yield make_setup(application, server.url, mock_upstream_server.url)
+    dispose(application)
+
+
+@pytest.fixture
+def quiet(gateway, mock_upstream):
+    """The module's shared gateway, with the mock reset: no knobs set, no requests recorded."""
+    return gateway
+
+
+def assert_openai_error(response: requests.Response, status: int, code: str | None = None) -> dict:
+    """The relay's error contract: the status, OpenAI's shape, and the request id in message and header."""
+    assert response.status_code == status, response.text[:500]
+    assert response.headers["Content-Type"].startswith("application/json"), response.headers["Content-Type"]
+    error = response.json()["error"]
+    assert {"message", "type", "code", "param"} <= set(error), error
+    assert isinstance(error["message"], str) and isinstance(error["type"], str) and error["type"]
+    request_id = response.headers["X-Oneapi-Request-Id"]
+    assert request_id and error["message"].endswith(f" (request id: {request_id})"), error["message"]
+    if code is not None:
+        assert error["code"] == code, error
+    return error
