@@ -1,8 +1,14 @@
 """Gunicorn settings: gevent workers, sized for an I/O-bound relay; the master prepares the database once."""
 
-import multiprocessing
+# Patch before anything imports threading: the app is imported here, in the master, and a Lock class
+# bound before patching would make real OS locks that freeze a whole gevent worker when contended.
+from gevent import monkey
 
-from app.config import Config, ConfigError
+monkey.patch_all()
+
+import multiprocessing  # noqa: E402
+
+from app.config import Config, ConfigError  # noqa: E402
 
 try:
     _config = Config.from_env()

@@ -4,4 +4,10 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-from app.api import status, users  # noqa: E402,F401  (views attach themselves to bp)
+from app.api.params import reject_nul_in_query  # noqa: E402
+
+bp.before_request(reject_nul_in_query)
+
+from app.api import (  # noqa: E402,F401  (views attach themselves to bp)
+    channels, logs, models, options, redemptions, status, tokens, users,
+)

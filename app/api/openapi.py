@@ -27,7 +27,7 @@ def describe(summary: str, *, body: dict | None = None, query: dict[str, dict] |
 def build_document(app: Flask) -> dict:
     paths: dict[str, dict] = {}
     for rule in app.url_map.iter_rules():
-        if not rule.rule.startswith("/api/") or rule.rule.endswith("/") and rule.rule != "/api/":
+        if not rule.rule.startswith("/api/"):
             continue
         view = app.view_functions[rule.endpoint]
         info = getattr(view, "openapi", None)

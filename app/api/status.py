@@ -1,4 +1,4 @@
-"""Public system status (``GET /api/status``): what the UI needs before login; also the health check."""
+"""Public system status and site texts: what the UI needs before login; the status is also the health check."""
 
 from __future__ import annotations
 
@@ -6,12 +6,20 @@ from flask import current_app
 
 from app.api import bp
 from app.api.guards import public
+from app.api.openapi import describe
 from app.envelope import ok
 from app.options import current as current_options
 from app.version import VERSION
 
 
+STATUS_SCHEMA = {"type": "object", "properties": {
+    "version": {"type": "string"}, "start_time": {"type": "integer"}, "system_name": {"type": "string"},
+    "quota_per_unit": {"type": "number"}, "display_in_currency": {"type": "boolean"}}}
+TEXT_SCHEMA = {"type": "string"}
+
+
 @bp.get("/status")
+@describe("System status and the settings the UI needs before login", data=STATUS_SCHEMA)
 @public
 def get_status():
     options = current_options()
@@ -41,3 +49,24 @@ def get_status():
         "oidc_token_endpoint": options.get("OidcTokenEndpoint"),
         "oidc_userinfo_endpoint": options.get("OidcUserinfoEndpoint"),
     })
+
+
+@bp.get("/notice")
+@describe("The Notice option (Markdown shown on the home page)", data=TEXT_SCHEMA)
+@public
+def get_notice():
+    return ok(current_options().get("Notice"))
+
+
+@bp.get("/about")
+@describe("The About option (Markdown, HTML, or an https:// URL the UI shows in a frame)", data=TEXT_SCHEMA)
+@public
+def get_about():
+    return ok(current_options().get("About"))
+
+
+@bp.get("/home_page_content")
+@describe("The HomePageContent option (same forms as About)", data=TEXT_SCHEMA)
+@public
+def get_home_page_content():
+    return ok(current_options().get("HomePageContent"))

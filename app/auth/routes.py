@@ -1,4 +1,4 @@
-"""Sign-in routes: password login and logout (registration, email and OAuth come with the account system)."""
+"""Sign-in routes: password registration, login and logout (email and OAuth come with the account system)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ from flask_login import login_user, logout_user
 from sqlalchemy import or_, select
 
 from app.api.guards import public
+from app.api.openapi import describe
+from app.api.params import json_body
 from app.auth import bp
 from app.auth.passwords import verify_password
+from app.auth.registration import register_with_password
 from app.envelope import ok
 from app.errors import AppError
 from app.extensions import db
@@ -17,9 +20,29 @@ from app.models.user import USER_ENABLED
 from app.options import current as current_options
 
 _BAD_CREDENTIALS = "Wrong username or password, or the account is disabled."
+_REGISTER_SCHEMA = {"type": "object", "required": ["username", "password"], "properties": {
+    "username": {"type": "string", "minLength": 1, "maxLength": 12},
+    "password": {"type": "string", "minLength": 8, "maxLength": 20},
+    "aff_code": {"type": "string", "description": "The inviter's invite code"},
+}}
+
+
+@bp.post("/user/register")
+@describe("Create an account with a username and password", body=_REGISTER_SCHEMA)
+@public
+def register():
+    register_with_password(json_body())
+    return ok()
+
+
+_LOGIN_SCHEMA = {"type": "object", "required": ["username", "password"], "properties": {
+    "username": {"type": "string", "description": "Username or email address"},
+    "password": {"type": "string"},
+}}
 
 
 @bp.post("/user/login")
+@describe("Sign in with a password; starts a cookie session", body=_LOGIN_SCHEMA)
 @public
 def login():
     if not current_options().get_bool("PasswordLoginEnabled"):
@@ -36,6 +59,7 @@ def login():
 
 
 @bp.get("/user/logout")
+@describe("End the cookie session")
 @public
 def logout():
     logout_user()
@@ -48,6 +72,8 @@ def _credentials(body) -> tuple[str, str]:
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
         raise AppError("Invalid parameters: username and password are required.")
+    if not username.isprintable() or len(username) > 100:
+        raise AppError(_BAD_CREDENTIALS)  # a NUL or control character can match no account, and breaks drivers
     return username, password
 
 

@@ -122,4 +122,19 @@ _SQL_LEDGER = SqlLedger()
 
 
 def current_ledger() -> Ledger:
-    return _SQL_LEDGER
+    """The app's ledger: Redis-buffered when REDIS_CONN_STRING and BATCH_UPDATE_ENABLED are both set, else SQL."""
+    from flask import current_app
+
+    from app.cache import redis_client
+
+    ledger = current_app.extensions.get("tollgate.ledger")
+    if ledger is None:
+        config, client = current_app.config["TOLLGATE"], redis_client()
+        if config.batch_update_enabled and client is not None:
+            from app.billing.ledger_redis import RedisLedger  # it imports this module, so not at the top
+
+            ledger = RedisLedger(client, balance_ttl=config.sync_frequency)
+        else:
+            ledger = _SQL_LEDGER
+        ledger = current_app.extensions.setdefault("tollgate.ledger", ledger)
+    return ledger

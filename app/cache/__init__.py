@@ -20,10 +20,14 @@ V = TypeVar("V")
 
 
 def init_app(app: Flask, config: Config) -> None:
-    app.extensions[_EXTENSION] = (
-        redis.Redis.from_url(config.redis_conn_string, health_check_interval=30)
-        if config.redis_conn_string else None
-    )
+    if not config.redis_conn_string:
+        app.extensions[_EXTENSION] = None
+        return
+    # A blocking pool: past its size a caller waits for a connection instead of failing, as hundreds of
+    # greenlets in one worker otherwise would.
+    pool = redis.BlockingConnectionPool.from_url(config.redis_conn_string, max_connections=256, timeout=10,
+                                                 health_check_interval=30)
+    app.extensions[_EXTENSION] = redis.Redis(connection_pool=pool)
 
 
 def redis_client() -> redis.Redis | None:

@@ -29,13 +29,26 @@ def record_failure(channel: ChannelSnapshot, error: UpstreamError) -> bool:
 
 
 def disable_channel(channel_id: int, reason: str) -> bool:
+    """Take an enabled channel out of rotation (status 3, which only the gateway sets)."""
+    if _switch(channel_id, CHANNEL_ENABLED, CHANNEL_AUTO_DISABLED):
+        log.warning("Channel #%s was disabled automatically: %s", channel_id, reason)
+        return True
+    return False
+
+
+def enable_channel(channel_id: int) -> bool:
+    """Re-enable a channel the gateway disabled. One that an admin disabled (status 2) stays disabled."""
+    if _switch(channel_id, CHANNEL_AUTO_DISABLED, CHANNEL_ENABLED):
+        log.warning("Channel #%s was re-enabled after a successful test", channel_id)
+        return True
+    return False
+
+
+def _switch(channel_id: int, from_status: int, to_status: int) -> bool:
     changed = db.session.execute(
-        update(Channel).where(Channel.id == channel_id, Channel.status == CHANNEL_ENABLED)
-        .values(status=CHANNEL_AUTO_DISABLED)
+        update(Channel).where(Channel.id == channel_id, Channel.status == from_status).values(status=to_status)
     ).rowcount
     if changed:
-        set_abilities_enabled(channel_id, False)
+        set_abilities_enabled(channel_id, to_status == CHANNEL_ENABLED)
     db.session.commit()
-    if changed:
-        log.warning("Channel #%s was disabled automatically: %s", channel_id, reason)
     return bool(changed)

@@ -1,5 +1,7 @@
 """GET /api/status: One API's shape, which the SPA and health checks read before anyone logs in."""
 
+import pytest
+
 from app.request_ids import HEADER
 
 STATUS_FIELDS = {
@@ -44,3 +46,14 @@ def test_unknown_api_path_is_a_json_404(client):
     response = client.get("/api/no/such/route")
     assert response.status_code == 404
     assert response.json["success"] is False
+
+
+@pytest.mark.parametrize(("key", "path"), [
+    ("Notice", "/api/notice"), ("About", "/api/about"), ("HomePageContent", "/api/home_page_content"),
+])
+def test_site_texts_round_trip_through_the_option_route(root_client, key, path):
+    assert root_client.get(path).json == {"success": True, "message": "", "data": ""}
+    text = f"# {key}\n\nSee https://example.com — 你好"
+    assert root_client.put("/api/option/", json={"key": key, "value": text}).json["success"]
+    anonymous = root_client.application.test_client()
+    assert anonymous.get(path).json["data"] == text

@@ -13,18 +13,27 @@ import openai
 import pytest
 import requests
 
-from tests.conftest import build_app, dispose
+from tests import databases
+from tests.conftest import build_app, dispose, require_service
 from tests.relay.conftest import make_setup
 from tests.test_server import _free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def gunicorn_gateway(tmp_path):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def gunicorn_gateway(request, tmp_path):
+    """The gateway under Gunicorn; on PostgreSQL too, where database waits yield to gevent (a lock taken
+    across such a wait must be a gevent lock, or the whole worker freezes)."""
+    if request.param == "sqlite":
+        settings = {"SQLITE_PATH": str(tmp_path / "gw.db")}
+    else:
+        require_service("postgresql")
+        settings = {"SQL_DSN": databases.create_database("postgresql")}
+        request.addfinalizer(lambda: databases.drop_database("postgresql", settings["SQL_DSN"]))
     port = _free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith(("SQL_", "REDIS_", "INITIAL_"))}
-    env.update(SQLITE_PATH=str(tmp_path / "gw.db"), PORT=str(port), INITIAL_ROOT_PASSWORD="root-password-x")
+    env.update(settings, PORT=str(port), INITIAL_ROOT_PASSWORD="root-password-x", SQL_MAX_OPEN_CONNS="10")
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"], cwd=ROOT,
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
@@ -37,7 +46,7 @@ def gunicorn_gateway(tmp_path):
             pass
         assert server.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
         time.sleep(0.2)
-    app = build_app({"SQLITE_PATH": str(tmp_path / "gw.db")})
+    app = build_app(settings)
     yield app, url
     server.terminate()
     server.wait(timeout=40)
@@ -48,7 +57,7 @@ def test_sdk_chat_and_stream_through_gunicorn_gevent_workers(gunicorn_gateway, m
     app, url = gunicorn_gateway
     setup = make_setup(app, url, mock_upstream.url, models="gpt-4o-mini")
     mock_upstream.behaviour.chunk_interval = 0.01
-    client = setup.client()
+    client = setup.client(timeout=30)
     messages = [{"role": "user", "content": "Say hello"}]
 
     def call(index: int) -> str:
@@ -58,11 +67,11 @@ def test_sdk_chat_and_stream_through_gunicorn_gevent_workers(gunicorn_gateway, m
                                                                        stream=True) if chunk.choices)
         return client.chat.completions.create(model="gpt-4o-mini", messages=messages).choices[0].message.content
 
-    with ThreadPoolExecutor(max_workers=16) as pool:
-        replies = list(pool.map(call, range(40)))
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        replies = list(pool.map(call, range(80)))
     assert set(replies) == {"Hello from the mock upstream."}
     figures = setup.balances()
-    assert figures["log_count"] == 40 and figures["user_used"] == figures["log_quota"] == figures["token_used"]
+    assert figures["log_count"] == 80 and figures["user_used"] == figures["log_quota"] == figures["token_used"]
     client.close()
     with pytest.raises(openai.AuthenticationError), \
             openai.OpenAI(base_url=f"{url}/v1", api_key="sk-wrong", max_retries=0) as stranger:

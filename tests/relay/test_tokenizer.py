@@ -44,7 +44,7 @@ def bare_app(cache_dir: str = "") -> flask.Flask:
     app = flask.Flask(__name__)
     app.config["TOLLGATE"] = types.SimpleNamespace(tiktoken_cache_dir=cache_dir)
     options.init_app(app)
-    app.extensions["tollgate.options"].loaded = True
+    app.extensions["tollgate.options"].loaded_at = float("inf")
     return app
 
 
@@ -396,7 +396,7 @@ from app.relay.tokenizer import CompletionCounter, count_prompt_tokens, count_te
 app = flask.Flask("offline")
 app.config["TOLLGATE"] = types.SimpleNamespace(tiktoken_cache_dir=sys.argv[1])
 options.init_app(app)
-app.extensions["tollgate.options"].loaded = True
+app.extensions["tollgate.options"].loaded_at = float("inf")
 with app.app_context():
     counter = CompletionCounter("gpt-4o")
     counter.add("hello world")

@@ -97,8 +97,11 @@ class Adaptor(ABC):
     def parse_error(self, status: int, body: bytes) -> UpstreamError:
         """Classify a failed upstream reply. Must never raise, whatever the body."""
 
-    def balance_request(self, channel: "ChannelSnapshot") -> UpstreamRequest | None:
+    # A balance query is a short exchange: each call gets the replies so far and returns the next request,
+    # or None when no (more) request is needed; None on the first call means the provider has none.
+    def balance_request(self, channel: "ChannelSnapshot", replies: tuple[bytes, ...] = ()) -> UpstreamRequest | None:
         return None
 
-    def parse_balance(self, body: bytes) -> float:
+    def parse_balance(self, body: bytes, earlier: tuple[bytes, ...] = ()) -> float:
+        """The balance in the last reply; raises ValueError, KeyError or TypeError when it cannot be read."""
         raise NotImplementedError

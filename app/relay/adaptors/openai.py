@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, ClassVar
 
 import orjson
 
 from app.models.channel import ChannelType
-from app.relay.adaptors.base import Adaptor, StreamDelta, UpstreamError
+from app.relay.adaptors.base import Adaptor, StreamDelta, UpstreamError, UpstreamRequest
 from app.relay.adaptors.errors import parse_openai_error
 from app.relay.modes import RelayMode
 from app.relay.schemas import Usage
 
 if TYPE_CHECKING:
+    from app.cache.channels import ChannelSnapshot
     from app.relay.context import RelayContext
 
 ALL_MODES = frozenset(RelayMode)
@@ -175,3 +177,21 @@ class OpenAIAdaptor(OpenAICompatibleAdaptor):
         # Cloudflare's AI Gateway takes OpenAI paths without the /v1 segment.
         prefix = "" if base.startswith(CLOUDFLARE_GATEWAY) else self.path_prefix
         return base + prefix + ctx.path
+
+    def balance_request(self, channel: "ChannelSnapshot", replies: tuple[bytes, ...] = ()) -> UpstreamRequest | None:
+        """OpenAI's legacy dashboard takes two calls: the subscription (hard limit, payment method), then
+        the usage since the billing period began, which starts 100 days back for accounts without a card."""
+        if len(replies) > 1:
+            return None
+        base, headers = self.base_url(channel), {"Authorization": f"Bearer {channel.key}"}
+        if not replies:
+            return UpstreamRequest("GET", f"{base}/v1/dashboard/billing/subscription", headers, None, False)
+        today = datetime.now(timezone.utc).date()
+        paying = orjson.loads(replies[0]).get("has_payment_method")
+        start = today.replace(day=1) if paying else today - timedelta(days=100)
+        return UpstreamRequest("GET", f"{base}/v1/dashboard/billing/usage?start_date={start}&end_date={today}",
+                               headers, None, False)
+
+    def parse_balance(self, body: bytes, earlier: tuple[bytes, ...] = ()) -> float:
+        # total_usage is in cents; hard_limit_usd in dollars.
+        return float(orjson.loads(earlier[0])["hard_limit_usd"]) - float(orjson.loads(body)["total_usage"]) / 100

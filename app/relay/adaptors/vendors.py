@@ -3,7 +3,8 @@
 Each row is an OpenAICompatibleAdaptor configured with One API's default base URL
 (relay/channeltype/url.go) and the model list from the provider's constants.go in One API. The URL of
 a request is ``base URL + path prefix + the client's path after /v1``. The three vendors whose requests
-differ by more than that get a subclass here that overrides one method.
+differ by more than that get a subclass here that overrides one method, and so do the vendors whose
+balance can be queried (One API's controller/channel-billing.go).
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from typing import TYPE_CHECKING
 import orjson
 
 from app.models.channel import ChannelType
+from app.relay.adaptors.base import UpstreamRequest
 from app.relay.adaptors.openai import ALL_MODES, OpenAIAdaptor, OpenAICompatibleAdaptor
 from app.relay.modes import RelayMode
 
 if TYPE_CHECKING:
+    from app.cache.channels import ChannelSnapshot
     from app.relay.context import RelayContext
 
 CHAT_ONLY = frozenset({RelayMode.CHAT})
@@ -54,6 +57,62 @@ class OpenRouterAdaptor(OpenAICompatibleAdaptor):
         # Referer that would point somewhere that is not us.
         return {**super().request_headers(ctx), "X-Title": "Tollgate"}
 
+    def balance_request(self, channel: "ChannelSnapshot", replies: tuple[bytes, ...] = ()) -> UpstreamRequest | None:
+        return None if replies else _balance_get(f"{self.base_url(channel)}/v1/credits", channel)
+
+    def parse_balance(self, body: bytes, earlier: tuple[bytes, ...] = ()) -> float:
+        credits = orjson.loads(body)["data"]
+        return float(credits["total_credits"]) - float(credits["total_usage"])
+
+
+class CustomAdaptor(OpenAICompatibleAdaptor):
+    # One API's Custom type is OpenAI's own API at the admin's host, legacy billing dashboard included.
+    balance_request = OpenAIAdaptor.balance_request
+    parse_balance = OpenAIAdaptor.parse_balance
+
+
+class CreditGrantsAdaptor(OpenAICompatibleAdaptor):
+    """Resellers that kept OpenAI's retired credit_grants endpoint; they name the remaining amount differently."""
+
+    balance_field = "total_available"
+
+    def balance_request(self, channel: "ChannelSnapshot", replies: tuple[bytes, ...] = ()) -> UpstreamRequest | None:
+        return None if replies else _balance_get(f"{self.base_url(channel)}/dashboard/billing/credit_grants", channel)
+
+    def parse_balance(self, body: bytes, earlier: tuple[bytes, ...] = ()) -> float:
+        return float(orjson.loads(body)[self.balance_field])
+
+
+class API2GPTAdaptor(CreditGrantsAdaptor):
+    balance_field = "total_remaining"
+
+
+class DeepSeekAdaptor(OpenAICompatibleAdaptor):
+    def balance_request(self, channel: "ChannelSnapshot", replies: tuple[bytes, ...] = ()) -> UpstreamRequest | None:
+        return None if replies else _balance_get(f"{self.base_url(channel)}/user/balance", channel)
+
+    def parse_balance(self, body: bytes, earlier: tuple[bytes, ...] = ()) -> float:
+        # One entry per currency, amounts as strings; One API reports the CNY one.
+        for entry in orjson.loads(body)["balance_infos"]:
+            if entry.get("currency") == "CNY":
+                return float(entry["total_balance"])
+        raise ValueError("DeepSeek reported no CNY balance.")
+
+
+class SiliconFlowAdaptor(OpenAICompatibleAdaptor):
+    def balance_request(self, channel: "ChannelSnapshot", replies: tuple[bytes, ...] = ()) -> UpstreamRequest | None:
+        return None if replies else _balance_get(f"{self.base_url(channel)}/v1/user/info", channel)
+
+    def parse_balance(self, body: bytes, earlier: tuple[bytes, ...] = ()) -> float:
+        reply = orjson.loads(body)
+        if reply.get("code") != 20000:  # SiliconFlow reports failures with HTTP 200 and its own code
+            raise ValueError(f"SiliconFlow answered: {reply.get('message') or reply.get('code')}")
+        return float(reply["data"]["totalBalance"])
+
+
+def _balance_get(url: str, channel: "ChannelSnapshot") -> UpstreamRequest:
+    return UpstreamRequest("GET", url, {"Authorization": f"Bearer {channel.key}"}, None, False)
+
 
 def _vendor(channel_type: ChannelType, display_name: str, default_base_url: str, default_models: tuple[str, ...],
             docs_url: str, *, path_prefix: str = "/v1", supported_modes: frozenset[RelayMode] = ALL_MODES,
@@ -66,7 +125,8 @@ OPENAI_COMPATIBLE_VENDORS: tuple[OpenAICompatibleAdaptor, ...] = (
     _vendor(ChannelType.AI360, "360 Zhinao", "https://ai.360.cn",
             ("360GPT_S2_V9", "embedding-bert-512-v1", "embedding_s1_v1", "semantic_similarity_s1_v1"),
             "https://ai.360.com"),
-    _vendor(ChannelType.AIGC2D, "AIGC2D", "https://api.aigc2d.com", RESOLD_OPENAI_MODELS, OPENAI_DOCS),
+    _vendor(ChannelType.AIGC2D, "AIGC2D", "https://api.aigc2d.com", RESOLD_OPENAI_MODELS, OPENAI_DOCS,
+            kind=CreditGrantsAdaptor),
     _vendor(ChannelType.AILS, "AI.LS", "https://api.caipacity.com", RESOLD_OPENAI_MODELS, OPENAI_DOCS),
     _vendor(ChannelType.AIPROXY, "AI Proxy", "https://api.aiproxy.io", RESOLD_OPENAI_MODELS, OPENAI_DOCS),
     _vendor(ChannelType.ALI_BAILIAN, "Alibaba Cloud Bailian", "https://dashscope.aliyuncs.com",
@@ -75,7 +135,8 @@ OPENAI_COMPATIBLE_VENDORS: tuple[OpenAICompatibleAdaptor, ...] = (
             "https://help.aliyun.com/zh/model-studio/getting-started/models",
             path_prefix="/compatible-mode/v1", supported_modes=CHAT_AND_EMBEDDINGS),
     _vendor(ChannelType.API2D, "API2D", "https://oa.api2d.net", RESOLD_OPENAI_MODELS, OPENAI_DOCS),
-    _vendor(ChannelType.API2GPT, "API2GPT", "https://api.api2gpt.com", RESOLD_OPENAI_MODELS, OPENAI_DOCS),
+    _vendor(ChannelType.API2GPT, "API2GPT", "https://api.api2gpt.com", RESOLD_OPENAI_MODELS, OPENAI_DOCS,
+            kind=API2GPTAdaptor),
     _vendor(ChannelType.BAICHUAN, "Baichuan", "https://api.baichuan-ai.com",
             ("Baichuan2-Turbo", "Baichuan2-Turbo-192k", "Baichuan-Text-Embedding"),
             "https://platform.baichuan-ai.com/docs/api", kind=BaichuanAdaptor),
@@ -85,11 +146,12 @@ OPENAI_COMPATIBLE_VENDORS: tuple[OpenAICompatibleAdaptor, ...] = (
              "ernie-tiny-8k", "ernie-char-8k", "deepseek-v3", "deepseek-r1"),
             "https://cloud.baidu.com/doc/WENXINWORKSHOP/s/em4tsqo3v",
             path_prefix="/v2", supported_modes=CHAT_ONLY),
-    _vendor(ChannelType.CLOSEAI, "CloseAI", "https://api.closeai-proxy.xyz", RESOLD_OPENAI_MODELS, OPENAI_DOCS),
+    _vendor(ChannelType.CLOSEAI, "CloseAI", "https://api.closeai-proxy.xyz", RESOLD_OPENAI_MODELS, OPENAI_DOCS,
+            kind=CreditGrantsAdaptor),
     # Deprecated in One API's UI: the user's base URL is a host, and /v1/... is appended to it.
-    _vendor(ChannelType.CUSTOM, "Custom", "", (), OPENAI_DOCS),
+    _vendor(ChannelType.CUSTOM, "Custom", "", (), OPENAI_DOCS, kind=CustomAdaptor),
     _vendor(ChannelType.DEEPSEEK, "DeepSeek", "https://api.deepseek.com", ("deepseek-chat", "deepseek-reasoner"),
-            "https://api-docs.deepseek.com"),
+            "https://api-docs.deepseek.com", kind=DeepSeekAdaptor),
     # Volcengine Ark; the model is an endpoint id (ep-…) or a model id.
     _vendor(ChannelType.DOUBAO, "Doubao (Volcengine Ark)", "https://ark.cn-beijing.volces.com",
             ("Doubao-pro-128k", "Doubao-pro-32k", "Doubao-pro-4k", "Doubao-lite-128k", "Doubao-lite-32k",
@@ -142,7 +204,7 @@ OPENAI_COMPATIBLE_VENDORS: tuple[OpenAICompatibleAdaptor, ...] = (
             ("deepseek-ai/DeepSeek-V2-Chat", "deepseek-ai/DeepSeek-Coder-V2-Instruct", "Qwen/Qwen2-72B-Instruct",
              "Qwen/Qwen2-7B-Instruct", "THUDM/glm-4-9b-chat", "01-ai/Yi-1.5-34B-Chat-16K",
              "internlm/internlm2_5-7b-chat", "BAAI/bge-large-en-v1.5", "BAAI/bge-large-zh-v1.5"),
-            "https://docs.siliconflow.cn"),
+            "https://docs.siliconflow.cn", kind=SiliconFlowAdaptor),
     _vendor(ChannelType.STEPFUN, "StepFun", "https://api.stepfun.com",
             ("step-1-8k", "step-1-32k", "step-1-128k", "step-1-256k", "step-1-flash", "step-2-16k", "step-1v-8k",
              "step-1v-32k", "step-1x-medium"),

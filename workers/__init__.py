@@ -1,0 +1,1 @@
+"""Clock-driven Celery tasks; they depend on ``app``, never the reverse."""
