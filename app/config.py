@@ -135,6 +135,12 @@ class Config:
     test_prompt: str = _setting(
         "TEST_PROMPT", str, "Output only your specific model name with no additional text.", "channel test prompt")
     log_dir: str = _setting("LOG_DIR", str, "", "directory for log files; empty means stdout only")
+    github_oauth_url: str = _setting("GITHUB_OAUTH_URL", str, "https://github.com", "GitHub's OAuth host")
+    github_api_url: str = _setting("GITHUB_API_URL", str, "https://api.github.com", "GitHub's API host")
+    feishu_open_url: str = _setting("FEISHU_OPEN_URL", str, "https://open.feishu.cn", "Feishu's OAuth/API host")
+    turnstile_verify_url: str = _setting(
+        "TURNSTILE_VERIFY_URL", str, "https://challenges.cloudflare.com/turnstile/v0/siteverify",
+        "Cloudflare Turnstile's siteverify endpoint")
 
     # Derived at load time so every consumer sees the same, validated values.
     database_url: str = ""
