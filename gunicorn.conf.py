@@ -45,3 +45,13 @@ def post_fork(server, worker):
     from app.logfiles import configure_logging
 
     configure_logging(_config.log_dir, debug=_config.debug, one_file=_config.only_one_log_file)
+
+
+def post_worker_init(worker):
+    # Without Redis there is no Celery: the schedule runs on timers inside exactly one worker (a file
+    # lock elects it; another takes over if it dies). With Redis, Celery worker and beat run it.
+    if _config.redis_conn_string:
+        return
+    from workers.runner import start_embedded_jobs
+
+    start_embedded_jobs(worker.wsgi)

@@ -41,6 +41,7 @@ DEFAULTS: dict[str, str] = {
     "DisplayTokenStatEnabled": "true",
     "ChannelDisableThreshold": "5",
     "QuotaRemindThreshold": "1000",
+    "LogRetentionDays": "0",  # 0 keeps logs forever; otherwise a daily job deletes older ones
     "PreConsumedQuota": "500",
     "QuotaForNewUser": "0",
     "QuotaForInviter": "0",
@@ -101,6 +102,7 @@ WHOLE_NUMBER_RANGES: dict[str, tuple[int, int]] = {
     "QuotaForInvitee": (0, MAX_WHOLE_NUMBER),
     "RetryTimes": (0, MAX_WHOLE_NUMBER),
     "SMTPPort": (1, 65535),
+    "LogRetentionDays": (0, 36500),
 }
 # Decimal numbers; One API parses ChannelDisableThreshold (seconds) as a float.
 POSITIVE_NUMBER_KEYS = frozenset({"QuotaPerUnit"})
