@@ -75,6 +75,13 @@ def _parse_access_token(raw: str) -> str:
     return token
 
 
+def _parse_bcrypt_rounds(raw: str) -> int:
+    value = int(raw.strip())
+    if not 4 <= value <= 16:
+        raise ValueError("expected a whole number from 4 to 16")
+    return value
+
+
 def _setting(env: str, parse: Callable[[str], Any], default: Any, help: str) -> Any:
     return field(default=default, metadata={"env": env, "parse": parse, "help": help})
 
@@ -122,6 +129,8 @@ class Config:
     metric_queue_size: int = _setting("METRIC_QUEUE_SIZE", _parse_int, 10, "results kept per channel")
     metric_success_rate_threshold: float = _setting(
         "METRIC_SUCCESS_RATE_THRESHOLD", _parse_ratio, 0.8, "success rate below which a channel is disabled")
+    password_hash_rounds: int = _setting(
+        "PASSWORD_HASH_ROUNDS", _parse_bcrypt_rounds, 12, "bcrypt cost of new password hashes (One API: 10)")
     initial_root_password: str = _setting("INITIAL_ROOT_PASSWORD", str, "", "root's first password; random when unset")
     initial_root_token: str = _setting("INITIAL_ROOT_TOKEN", _parse_root_token, "", "a relay key created for root")
     initial_root_access_token: str = _setting(

@@ -17,7 +17,8 @@ WINDOW = "3 minutes"
 # Sign-in, registration, verification and reset: One API's fixed 20 per 20 minutes per IP.
 CRITICAL_LIMIT = "20 per 20 minutes"
 CRITICAL_ENDPOINTS = ("auth.login", "auth.register", "auth.verification", "auth.reset_password",
-                      "auth.reset_confirm", "auth.oauth_state", "auth.oauth_callback")
+                      "auth.reset_confirm", "auth.oauth_state", "auth.oauth_callback", "auth.wechat_login",
+                      "auth.wechat_bind", "auth.email_bind")
 
 
 def init_app(app: Flask, config: Config) -> Limiter:

@@ -51,7 +51,9 @@ def empty_database(database_kind, tmp_path):
 
 def build_app(settings: dict, **extra: str):
     """A migrated app with root bootstrapped, on the given database settings."""
-    overrides = {"INITIAL_ROOT_PASSWORD": ROOT_PASSWORD, "SESSION_SECRET": "test-secret", **settings, **extra}
+    # The lowest bcrypt cost: hundreds of apps are built, and hashing strength is not under test here.
+    overrides = {"INITIAL_ROOT_PASSWORD": ROOT_PASSWORD, "SESSION_SECRET": "test-secret",
+                 "PASSWORD_HASH_ROUNDS": "4", **settings, **extra}
     app = create_app(overrides)
     upgrade_databases(app)
     with app.app_context():

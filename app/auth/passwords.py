@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import bcrypt
+from flask import current_app, has_app_context
 
 # bcrypt reads only the first 72 bytes; longer inputs are rejected at the API edge instead of silently cut.
 MAX_PASSWORD_BYTES = 72
 
 
+DEFAULT_ROUNDS = 12
+
+
 def hash_password(password: str) -> str:
-    return bcrypt.hashpw(password.encode()[:MAX_PASSWORD_BYTES], bcrypt.gensalt(rounds=12)).decode()
+    rounds = current_app.config["TOLLGATE"].password_hash_rounds if has_app_context() else DEFAULT_ROUNDS
+    return bcrypt.hashpw(password.encode()[:MAX_PASSWORD_BYTES], bcrypt.gensalt(rounds=rounds)).decode()
 
 
 def verify_password(password: str, hashed: str | None) -> bool:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.auth import email_codes
 from app.auth.passwords import hash_password
+from app.auth.turnstile import require_turnstile
 from app.billing.credits import credit_user, format_quota
 from app.errors import AppError
 from app.extensions import db
@@ -19,7 +22,10 @@ from app.options import current as current_options
 
 MAX_USERNAME, MIN_PASSWORD, MAX_PASSWORD, MAX_DISPLAY_NAME, MAX_EMAIL = 12, 8, 20, 20, 50
 USERNAME_TAKEN = "That username is already taken."
-EMAIL_VERIFICATION_PENDING = "Email verification is required; it arrives with the account system."
+EMAIL_TAKEN = "That email address already belongs to another account."
+CODE_REJECTED = "The verification code is wrong or has expired."
+# Deliberately loose: one @, no spaces, a dot in the domain. The code we mail is the real check.
+_EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 
 
 def check_username(value: object) -> str:
@@ -46,17 +52,42 @@ def check_email(value: object) -> str:
     return value
 
 
+def check_email_address(value: object) -> str:
+    """A required, well-formed address (``check_email`` also allows the empty string admins use to clear it)."""
+    email = check_email(value)
+    if not _EMAIL_SHAPE.fullmatch(email):
+        raise AppError("Invalid input: that is not a valid email address.")
+    return email
+
+
+def check_email_domain(email: str) -> None:
+    options = current_options()
+    if not options.get_bool("EmailDomainRestrictionEnabled"):
+        return
+    allowed = {domain.strip().lower() for domain in options.get("EmailDomainWhitelist").split(",")}
+    if email.rpartition("@")[2].lower() not in allowed:
+        raise AppError("The administrator only allows email addresses from certain domains, and yours is not one.")
+
+
 def _is_clean_text(value: object) -> bool:
     # Control characters and lone surrogates would fail in bcrypt or the database driver, not here.
     return isinstance(value, str) and value.isprintable()
 
 
 def ensure_username_free(username: str, *, except_user_id: int | None = None) -> None:
-    statement = select(User.id).where(User.username == username)
+    if _is_taken(User.username, username, except_user_id):
+        raise AppError(USERNAME_TAKEN)
+
+
+def email_in_use(email: str, *, except_user_id: int | None = None) -> bool:
+    return _is_taken(User.email, email, except_user_id)
+
+
+def _is_taken(column, value: str, except_user_id: int | None) -> bool:
+    statement = select(User.id).where(column == value)
     if except_user_id is not None:
         statement = statement.where(User.id != except_user_id)
-    if db.session.execute(statement.limit(1)).first() is not None:
-        raise AppError(USERNAME_TAKEN)
+    return db.session.execute(statement.limit(1)).first() is not None
 
 
 def register_with_password(body: dict) -> User:
@@ -67,9 +98,27 @@ def register_with_password(body: dict) -> User:
     if not options.get_bool("PasswordRegisterEnabled"):
         raise AppError("Registration with a password is turned off by the administrator; "
                        "sign up with a third-party account instead.")
+    require_turnstile()
+    inviter = _inviter(body.get("aff_code"))
     if options.get_bool("EmailVerificationEnabled"):
-        raise AppError(EMAIL_VERIFICATION_PENDING)
-    return create_account(body.get("username"), body.get("password"), inviter=_inviter(body.get("aff_code")))
+        return _register_with_verified_email(body, inviter)
+    return create_account(body.get("username"), body.get("password"), inviter=inviter)
+
+
+def _register_with_verified_email(body: dict, inviter: User | None) -> User:
+    """The code is used up only once every other check has passed, so a refused attempt can be retried."""
+    email, code = body.get("email"), body.get("verification_code")
+    if not email or not code:
+        raise AppError("Email verification is required: enter your email address and the verification code.")
+    email = check_email_address(email)
+    check_email_domain(email)
+    username, password = check_username(body.get("username")), check_password(body.get("password"))
+    ensure_username_free(username)
+    if email_in_use(email):
+        raise AppError(EMAIL_TAKEN)
+    if not email_codes.consume(email_codes.VERIFY, email, code):
+        raise AppError(CODE_REJECTED)
+    return create_account(username, password, email=email, inviter=inviter)
 
 
 def _inviter(aff_code: object) -> User | None:
@@ -81,7 +130,7 @@ def _inviter(aff_code: object) -> User | None:
     ).scalar_one_or_none()
 
 
-def create_account(username: object, password: object, *, display_name: object = "",
+def create_account(username: object, password: object, *, display_name: object = "", email: str = "",
                    inviter: User | None = None) -> User:
     """A common user with One API's defaults and a default relay key, then the configured credits.
 
@@ -90,7 +139,7 @@ def create_account(username: object, password: object, *, display_name: object =
     username, password = check_username(username), check_password(password)
     display_name = check_display_name(display_name) or username
     ensure_username_free(username)
-    user = User(username=username, password=hash_password(password), display_name=display_name,
+    user = User(username=username, password=hash_password(password), display_name=display_name, email=email,
                 role=ROLE_COMMON, status=USER_ENABLED, quota=0, group="default",
                 access_token=new_access_token(), aff_code=new_aff_code(),
                 inviter_id=inviter.id if inviter is not None else 0)

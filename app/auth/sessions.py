@@ -1,26 +1,57 @@
-"""Cookie sessions through Flask-Login: the user is reloaded on every request, so a ban takes effect at once."""
+"""Cookie sessions through Flask-Login: the user is reloaded on every request, so a ban takes effect at once.
+
+The cookie is HttpOnly and SameSite=Lax always, and Secure whenever the site is served over HTTPS:
+the request itself came over TLS, or the ServerAddress option (the public URL, which a TLS-terminating
+proxy in front of us serves) starts with ``https://``. X-Forwarded-Proto is not consulted.
+"""
 
 from __future__ import annotations
 
-from flask import Flask
+import logging
+import secrets
+
+from flask import Flask, request
+from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import select
 
 from app.config import Config
 from app.extensions import db, login_manager
 from app.models import User
 from app.models.user import USER_ENABLED
+from app.options import current as current_options
+
+log = logging.getLogger(__name__)
+
+EXAMPLE_SECRET = "random_string"  # the value in One API's docs; copying it would make cookies forgeable
+
+
+class _HttpsAwareSessionInterface(SecureCookieSessionInterface):
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return request.is_secure or current_options().get("ServerAddress").startswith("https://")
 
 
 def init_app(app: Flask, config: Config) -> None:
     app.config.update(
-        SECRET_KEY=config.session_secret,
+        SECRET_KEY=_signing_key(config),
         SESSION_COOKIE_NAME="session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=30 * 24 * 3600,
     )
+    app.session_interface = _HttpsAwareSessionInterface()
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
+
+
+def _signing_key(config: Config) -> str:
+    if config.session_secret == EXAMPLE_SECRET:
+        log.warning("SESSION_SECRET is One API's example value %r; ignoring it and using a random key. "
+                    "Sessions will not survive a restart; set a long random SESSION_SECRET.", EXAMPLE_SECRET)
+        return secrets.token_urlsafe(32)
+    if config.session_secret_generated:
+        log.warning("SESSION_SECRET is not set: a random key is used, so sessions will not survive a restart "
+                    "and are not shared between nodes. Set SESSION_SECRET to a long random value.")
+    return config.session_secret
 
 
 def load_user(user_id: str) -> User | None:

@@ -21,8 +21,6 @@ from app.options import Options, current as current_options
 
 # The largest amount one operation may move: exact as a JSON number in browsers, far inside BIGINT.
 MAX_AMOUNT = 2**53 - 1
-# A quota edit retries when a relay call moves the balance between its read and its write.
-_EDIT_ATTEMPTS = 5
 
 
 def credit_user(user_id: int, amount: int, *, log_type: int, content: str, username: str | None = None) -> None:
@@ -41,43 +39,34 @@ def credit_user(user_id: int, amount: int, *, log_type: int, content: str, usern
 def set_user_quota(user_id: int, new_quota: int, *, admin_name: str) -> None:
     """Make the user's quota ``new_quota`` and write a manage log with the difference.
 
-    The change is applied as ``quota + difference`` on the condition that the balance is still the
-    one the difference came from, so a reservation taken meanwhile is never overwritten.
+    The row is locked first (a no-op UPDATE takes the row lock on PostgreSQL and MariaDB and the write
+    lock on SQLite), so the balance read next cannot move before the new value is written: a
+    reservation running meanwhile waits, then applies on top. No retries, however busy the account.
     """
     if not 0 <= new_quota <= MAX_AMOUNT:
         raise AppError(f"The quota must be between 0 and {MAX_AMOUNT}.")
     options = _options_before_transaction()
-    for _ in range(_EDIT_ATTEMPTS):
-        try:
-            difference = _try_set_quota(user_id, new_quota, admin_name, options)
-            if difference is None:
-                db.session.rollback()  # end the snapshot (MariaDB) so the next read sees the new balance
-                continue
-            db.session.commit()
-        except BaseException:
-            db.session.rollback()
-            raise
-        apply_external_credit(user_id, difference)
-        return
-    raise AppError("The user's quota kept changing while it was being edited; please try again.")
+    try:
+        difference = _set_quota_locked(user_id, new_quota, admin_name, options)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    apply_external_credit(user_id, difference)
 
 
-def _try_set_quota(user_id: int, new_quota: int, admin_name: str, options: Options) -> int | None:
-    """The difference applied, or None when the balance moved since it was read."""
-    row = db.session.execute(select(User.quota, User.username).where(User.id == user_id)).first()
-    if row is None:
+def _set_quota_locked(user_id: int, new_quota: int, admin_name: str, options: Options) -> int:
+    locked = db.session.execute(update(User).where(User.id == user_id).values(quota=User.quota)).rowcount
+    if not locked:
         raise AppError("User not found.")
+    row = db.session.execute(select(User.quota, User.username).where(User.id == user_id)).one()
     difference = new_quota - row.quota
-    if difference == 0:
-        return 0
-    changed = db.session.execute(
-        update(User).where(User.id == user_id, User.quota == row.quota).values(quota=User.quota + difference)
-    ).rowcount
-    if changed:
+    if difference:
+        db.session.execute(update(User).where(User.id == user_id).values(quota=User.quota + difference))
         content = (f"Admin {admin_name} changed the quota from {format_quota(row.quota, options)} "
                    f"to {format_quota(new_quota, options)}")
         db.session.add(_log_row(user_id, row.username, LOG_MANAGE, content, difference))
-    return difference if changed else None
+    return difference
 
 
 def redeem_code(key: str, user_id: int) -> int:

@@ -100,7 +100,7 @@ def test_invite_rewards_are_skipped_when_the_options_are_zero(app, client):
 @pytest.mark.parametrize("options, message", [
     ({"RegisterEnabled": "false"}, "closed"),
     ({"PasswordRegisterEnabled": "false"}, "third-party"),
-    ({"EmailVerificationEnabled": "true"}, "Email verification is required; it arrives with the account system"),
+    ({"EmailVerificationEnabled": "true"}, "Email verification is required"),
 ])
 def test_closed_registration_is_refused(app, client, options, message):
     set_options(app, **options)
