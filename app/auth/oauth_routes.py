@@ -13,7 +13,8 @@ from app.api.guards import public, require_user
 from app.api.openapi import describe
 from app.auth import bp
 from app.auth.oauth import Identity, Provider, feishu, github, oidc, wechat
-from app.auth.registration import MAX_DISPLAY_NAME, check_display_name, check_email, check_username, create_account
+from app.auth.registration import (MAX_DISPLAY_NAME, MAX_USERNAME, check_display_name, check_email, check_username,
+                                   create_account)
 from app.auth.routes import _login_view
 from app.cache.users import invalidate_user
 from app.envelope import ok
@@ -126,7 +127,19 @@ def _new_username(provider: Provider, identity: Identity) -> str:
             select(User.id).where(User.username == hint).limit(1)).first() is None:
         return hint
     next_id = (db.session.execute(select(func.max(User.id))).scalar() or 0) + 1
-    return f"{provider.name}_{next_id}"
+    return _generated_username(f"{provider.name}_", next_id)
+
+
+def _generated_username(prefix: str, number: int) -> str:
+    """One API's ``github_<n>``; past the 12-character username limit the number is written in base 36."""
+    name = f"{prefix}{number}"
+    if len(name) <= MAX_USERNAME:
+        return name
+    digits = ""
+    while number:
+        number, rest = divmod(number, 36)
+        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[rest] + digits
+    return f"{prefix}{digits}"
 
 
 def _display_name(provider: Provider, identity: Identity) -> str:

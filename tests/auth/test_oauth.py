@@ -253,3 +253,13 @@ def test_wechat_bind_needs_a_user_and_refuses_a_taken_id(app, client, provider):
     assert [user.id for user in users_with(app, "wechat_id", "wx-mine")] == [user_id]
     taken = client.get("/api/oauth/wechat/bind", query_string={"code": "333333"})
     assert taken.json["success"] is False and "already bound" in taken.json["message"]
+
+
+def test_generated_usernames_stay_within_the_username_limit():
+    from app.auth.oauth_routes import _generated_username
+
+    assert _generated_username("github_", 42) == "github_42"
+    assert _generated_username("wechat_", 99999) == "wechat_99999"
+    long_name = _generated_username("wechat_", 100_000)
+    assert len(long_name) <= 12 and long_name == "wechat_255s"
+    assert len(_generated_username("github_", 60_000_000)) <= 12
