@@ -61,6 +61,18 @@ def build_app(settings: dict, **extra: str):
     return app
 
 
+def set_options(app, **values) -> None:
+    """Store runtime options as root would, and make this process see them at once."""
+    from app.models import Option
+    from app.options import current as current_options
+
+    with app.app_context():
+        for key, value in values.items():
+            db.session.merge(Option(key=key, value=str(value)))
+        db.session.commit()
+        current_options().reload()
+
+
 def dispose(app) -> None:
     with app.app_context():
         db.session.remove()

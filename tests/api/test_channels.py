@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from app.crypto import PREFIX, decrypt_secret
 from app.extensions import db
-from app.models import Ability, Channel, Log, Option
+from app.models import Ability, Channel, Log
 from app.models.channel import CHANNEL_AUTO_DISABLED, CHANNEL_ENABLED, CHANNEL_MANUALLY_DISABLED
 from app.models.log import LOG_TEST
-from app.options import current as current_options
 from tests import factories
+from tests.conftest import set_options
 
 SECRET = "sk-upstream-secret-0123456789abcdef"
 CHANNEL_FIELDS = {
@@ -41,14 +41,6 @@ def abilities(app, channel_id: int) -> list[tuple[str, str, bool]]:
         rows = db.session.execute(select(Ability.group, Ability.model, Ability.enabled)
                                   .where(Ability.channel_id == channel_id)).all()
         return sorted(tuple(row) for row in rows)
-
-
-def set_options(app, **values) -> None:
-    with app.app_context():
-        for key, value in values.items():
-            db.session.merge(Option(key=key, value=str(value)))
-        db.session.commit()
-        current_options().reload()
 
 
 def channel_test_logs(app, channel_id: int) -> list[Log]:

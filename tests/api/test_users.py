@@ -9,12 +9,11 @@ from sqlalchemy import select
 
 from app.billing.ledger import Account, Settlement, current_ledger
 from app.extensions import db
-from app.models import Log, Option, Token, User
+from app.models import Log, Token, User
 from app.models.log import LOG_MANAGE
 from app.models.user import ROLE_ADMIN, ROLE_COMMON, ROLE_ROOT, USER_DELETED, USER_DISABLED, USER_ENABLED
-from app.options import current as current_options
 from tests import factories
-from tests.conftest import ROOT_PASSWORD
+from tests.conftest import ROOT_PASSWORD, set_options
 
 ROOT_ID = 1
 
@@ -44,14 +43,6 @@ def row(app, user_id: int) -> User:
         user = db.session.get(User, user_id)
         db.session.expunge(user)
         return user
-
-
-def set_options(app, **values) -> None:
-    with app.app_context():
-        for key, value in values.items():
-            db.session.merge(Option(key=key, value=str(value)))
-        db.session.commit()
-        current_options().reload()
 
 
 def refused(response) -> bool:

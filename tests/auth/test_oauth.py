@@ -6,12 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Option, Token, User
+from app.models import Token, User
 from app.models.user import USER_DISABLED
-from app.options import current as current_options
 from tests import factories
 from tests.auth.oauth_provider import CLIENT_ID, CLIENT_SECRET, WECHAT_SERVER_TOKEN, OAuthProvider
-from tests.conftest import build_app, dispose
+from tests.conftest import build_app, dispose, set_options
 
 SERVER_ADDRESS = "http://tollgate.test"
 # provider → (authorize path at the local provider, redirect_uri the SPA sends, the users column)
@@ -43,14 +42,6 @@ def app(tmp_path, provider):
                 WeChatServerAddress=provider.url, WeChatServerToken=WECHAT_SERVER_TOKEN)
     yield application
     dispose(application)
-
-
-def set_options(app, **values: str) -> None:
-    with app.app_context():
-        for key, value in values.items():
-            db.session.merge(Option(key=key, value=value))
-        db.session.commit()
-        current_options().reload()
 
 
 def sign_in(client, provider, name: str, login: str):

@@ -6,21 +6,13 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Log, Option, Token, User
+from app.models import Log, Token, User
 from app.models.log import LOG_SYSTEM
 from app.models.user import ROLE_COMMON, USER_ENABLED
-from app.options import current as current_options
 from tests import factories
+from tests.conftest import set_options
 
 VALID = {"username": "newcomer", "password": "password123"}
-
-
-def set_options(app, **values) -> None:
-    with app.app_context():
-        for key, value in values.items():
-            db.session.merge(Option(key=key, value=str(value)))
-        db.session.commit()
-        current_options().reload()
 
 
 def account(app, username: str) -> User:

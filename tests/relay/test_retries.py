@@ -6,18 +6,10 @@ import openai
 import pytest
 
 from app.extensions import db
-from app.models import Channel, Option
-from app.options import current as current_options
+from app.models import Channel
 from tests import factories
+from tests.conftest import set_options
 from tests.relay.conftest import make_setup
-
-
-def _set_options(app, **values: str) -> None:
-    with app.app_context():
-        for key, value in values.items():
-            db.session.merge(Option(key=key, value=value))
-        db.session.commit()
-        current_options().reload()
 
 
 @pytest.fixture
@@ -37,7 +29,7 @@ def _chat(setup):
 @pytest.mark.parametrize("status", [500, 502, 429])
 def test_retryable_failure_moves_to_the_next_channel_and_bills_once(app, two_channels, mock_upstream, status):
     setup, fallback, backup_id = two_channels
-    _set_options(app, RetryTimes="2")
+    set_options(app, RetryTimes="2")
     mock_upstream.behaviour.status = status
     assert _chat(setup).choices[0].message.content
     assert len(mock_upstream.requests) == 1 and len(fallback.requests) == 1
@@ -51,14 +43,14 @@ def test_unreachable_channel_is_retried(app, live_server, mock_upstream):
     setup = make_setup(app, live_server.url, "http://127.0.0.1:9", priority=10, models="gpt-4o-mini")
     with app.app_context():
         factories.make_channel(mock_upstream.url, models="gpt-4o-mini")
-    _set_options(app, RetryTimes="1")
+    set_options(app, RetryTimes="1")
     assert _chat(setup).choices[0].message.content
     assert len(setup.logs()) == 1
 
 
 def test_request_fault_is_not_retried(app, two_channels, mock_upstream):
     setup, fallback, _backup = two_channels
-    _set_options(app, RetryTimes="3")
+    set_options(app, RetryTimes="3")
     mock_upstream.behaviour.status = 400
     mock_upstream.behaviour.error_message = "messages[0].content is too long"
     with pytest.raises(openai.BadRequestError) as raised:
@@ -81,7 +73,7 @@ def test_without_retries_the_first_failure_reaches_the_client_refunded(app, two_
 
 def test_revoked_key_disables_the_channel_when_the_option_is_on(app, two_channels, mock_upstream):
     setup, _fallback, _backup = two_channels
-    _set_options(app, RetryTimes="1", AutomaticDisableChannelEnabled="true")
+    set_options(app, RetryTimes="1", AutomaticDisableChannelEnabled="true")
     mock_upstream.behaviour.status = 401
     mock_upstream.behaviour.error_code = "invalid_api_key"
     assert _chat(setup).choices[0].message.content  # served by the fallback
@@ -95,7 +87,7 @@ def test_revoked_key_disables_the_channel_when_the_option_is_on(app, two_channel
 @pytest.mark.parametrize("status", [500, 429])
 def test_transient_errors_never_disable_a_channel(app, two_channels, mock_upstream, status):
     setup, _fallback, _backup = two_channels
-    _set_options(app, RetryTimes="1", AutomaticDisableChannelEnabled="true")
+    set_options(app, RetryTimes="1", AutomaticDisableChannelEnabled="true")
     mock_upstream.behaviour.status = status
     for _ in range(3):
         _chat(setup)
@@ -105,7 +97,7 @@ def test_transient_errors_never_disable_a_channel(app, two_channels, mock_upstre
 
 def test_dead_channel_stays_enabled_when_the_option_is_off(app, two_channels, mock_upstream):
     setup, _fallback, _backup = two_channels
-    _set_options(app, RetryTimes="1")
+    set_options(app, RetryTimes="1")
     mock_upstream.behaviour.status = 401
     _chat(setup)
     with app.app_context():
