@@ -2,10 +2,8 @@
 
 Why stored codes and not signed tokens: a verification code is six characters a person types, which
 cannot carry a signature, and single use needs server-side state for signed tokens as well. So both
-purposes share one store: Redis when REDIS_CONN_STRING is set (every worker and node sees the same
-codes; consuming is one atomic compare-and-delete), else a map in this process. Without Redis a code
-is only known to the process that issued it, which is right for the embedded single-process mode and
-wrong for several workers: run those with Redis.
+purposes share one store: Redis when REDIS_CONN_STRING is set, else the email_codes table. Either
+way every worker and node sees the same codes, and consuming is one atomic compare-and-delete.
 """
 
 from __future__ import annotations
@@ -14,11 +12,12 @@ import hmac
 import secrets
 import string
 import time
-from threading import Lock
 
-from flask import current_app
+from sqlalchemy import delete, select
 
 from app.cache import redis_client
+from app.extensions import db
+from app.models import EmailCode
 
 VERIFY, RESET = "verify", "reset"
 CODE_TTL_SECONDS = 600.0
@@ -35,7 +34,7 @@ def issue(purpose: str, email: str) -> str:
     if client is not None:
         client.set(_key(purpose, email), code, px=int(CODE_TTL_SECONDS * 1000))
     else:
-        _memory_store().put(_key(purpose, email), code)
+        _table_store().put(_key(purpose, email), code)
     return code
 
 
@@ -47,7 +46,7 @@ def matches(purpose: str, email: str, code: object) -> bool:
     if client is not None:
         stored = client.get(_key(purpose, email))
         return stored is not None and hmac.compare_digest(stored, _normal(purpose, code).encode())
-    return _memory_store().matches(_key(purpose, email), _normal(purpose, code))
+    return _table_store().matches(_key(purpose, email), _normal(purpose, code))
 
 
 def consume(purpose: str, email: str, code: object) -> bool:
@@ -57,7 +56,7 @@ def consume(purpose: str, email: str, code: object) -> bool:
     client = redis_client()
     if client is not None:
         return bool(client.eval(_CONSUME_SCRIPT, 1, _key(purpose, email), _normal(purpose, code)))
-    return _memory_store().take(_key(purpose, email), _normal(purpose, code))
+    return _table_store().take(_key(purpose, email), _normal(purpose, code))
 
 
 def _key(purpose: str, email: str) -> str:
@@ -73,31 +72,29 @@ def _normal(purpose: str, code: str) -> str:
     return code.strip().upper() if purpose == VERIFY else code.strip()
 
 
-class _MemoryStore:
-    """Codes in this process, with their deadlines; expired entries are dropped as the map grows."""
-
-    def __init__(self) -> None:
-        self._codes: dict[str, tuple[str, float]] = {}
-        self._lock = Lock()
+class _TableStore:
+    """Codes in the email_codes table; a conditional DELETE is the single use."""
 
     def put(self, key: str, code: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            if len(self._codes) > 1000:
-                self._codes = {k: entry for k, entry in self._codes.items() if entry[1] > now}
-            self._codes[key] = (code, now + CODE_TTL_SECONDS)
+        now = int(time.time())
+        db.session.execute(delete(EmailCode).where((EmailCode.key == key) | (EmailCode.expires_at <= now)))
+        db.session.add(EmailCode(key=key, code=code, expires_at=int(time.time() + CODE_TTL_SECONDS)))
+        db.session.commit()
 
     def matches(self, key: str, code: str) -> bool:
-        entry = self._codes.get(key)
-        return entry is not None and entry[1] > time.monotonic() and hmac.compare_digest(entry[0], code)
+        row = db.session.execute(select(EmailCode.code, EmailCode.expires_at).where(EmailCode.key == key)).first()
+        db.session.commit()
+        return row is not None and row.expires_at > time.time() and hmac.compare_digest(row.code, code)
 
     def take(self, key: str, code: str) -> bool:
-        with self._lock:
-            if not self.matches(key, code):
-                return False
-            del self._codes[key]
-            return True
+        taken = db.session.execute(delete(EmailCode).where(
+            EmailCode.key == key, EmailCode.code == code, EmailCode.expires_at > int(time.time()))).rowcount
+        db.session.commit()
+        return bool(taken)
 
 
-def _memory_store() -> _MemoryStore:
-    return current_app.extensions.setdefault("tollgate.email_codes", _MemoryStore())
+_TABLE_STORE = _TableStore()
+
+
+def _table_store() -> _TableStore:
+    return _TABLE_STORE
