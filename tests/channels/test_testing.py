@@ -5,15 +5,16 @@ from __future__ import annotations
 from types import MappingProxyType
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from app.cache.channels import ChannelSnapshot
 from app.channels import testing
 from app.extensions import db
-from app.models import Ability, Channel, Option
+from app.models import Ability, Channel
 from app.models.channel import CHANNEL_AUTO_DISABLED, CHANNEL_ENABLED, CHANNEL_MANUALLY_DISABLED
-from app.options import current as current_options
 from tests import factories
+from tests.conftest import set_options
 
 
 def snapshot(models: tuple[str, ...]) -> ChannelSnapshot:
@@ -37,13 +38,6 @@ def test_choose_model_prefers_a_listed_model(models, asked, chosen):
 def ctx(app):
     with app.app_context():
         yield
-
-
-def set_options(**values) -> None:
-    for key, value in values.items():
-        db.session.merge(Option(key=key, value=str(value)))
-    db.session.commit()
-    current_options().reload()
 
 
 def status_of(channel_id: int) -> tuple[int, list[bool]]:
@@ -82,7 +76,7 @@ def test_an_unreachable_upstream_fails_the_test(ctx):
 
 
 def test_test_all_disables_a_channel_with_a_revoked_key_when_allowed(ctx, mock_upstream):
-    set_options(AutomaticDisableChannelEnabled="true")
+    set_options(current_app, AutomaticDisableChannelEnabled="true")
     channel = factories.make_channel(mock_upstream.url)
     mock_upstream.behaviour.status = 401
     testing.test_channels([channel.id])
@@ -97,7 +91,7 @@ def test_test_all_leaves_failing_channels_alone_when_auto_disable_is_off(ctx, mo
 
 
 def test_test_all_does_not_disable_for_a_passing_server_error(ctx, mock_upstream):
-    set_options(AutomaticDisableChannelEnabled="true")
+    set_options(current_app, AutomaticDisableChannelEnabled="true")
     channel = factories.make_channel(mock_upstream.url)
     mock_upstream.behaviour.status = 503
     testing.test_channels([channel.id])
@@ -105,7 +99,7 @@ def test_test_all_does_not_disable_for_a_passing_server_error(ctx, mock_upstream
 
 
 def test_test_all_disables_a_slow_channel(ctx, mock_upstream):
-    set_options(AutomaticDisableChannelEnabled="true", ChannelDisableThreshold="0.2")
+    set_options(current_app, AutomaticDisableChannelEnabled="true", ChannelDisableThreshold="0.2")
     channel = factories.make_channel(mock_upstream.url)
     mock_upstream.behaviour.latency = 0.4
     testing.test_channels([channel.id])
@@ -113,7 +107,7 @@ def test_test_all_disables_a_slow_channel(ctx, mock_upstream):
 
 
 def test_test_all_reenables_a_recovered_channel_but_never_a_manually_disabled_one(ctx, mock_upstream):
-    set_options(AutomaticEnableChannelEnabled="true")
+    set_options(current_app, AutomaticEnableChannelEnabled="true")
     automatic = factories.make_channel(mock_upstream.url, status=CHANNEL_AUTO_DISABLED)
     manual = factories.make_channel(mock_upstream.url, status=CHANNEL_MANUALLY_DISABLED)
     testing.test_channels([automatic.id, manual.id])

@@ -5,12 +5,13 @@ from __future__ import annotations
 import time
 
 import pytest
+from flask import current_app
 
 from app.extensions import db
-from app.models import Channel, Log, Option
+from app.models import Channel, Log
 from app.models.channel import CHANNEL_AUTO_DISABLED, CHANNEL_ENABLED, CHANNEL_MANUALLY_DISABLED, ChannelType
-from app.options import current as current_options
 from tests import factories
+from tests.conftest import set_options
 from workers.balances import poll_channel_balances
 from workers.channel_tests import run_channel_tests
 from workers.logs import purge_old_logs
@@ -22,13 +23,6 @@ DAY = 86_400
 def ctx(app):
     with app.app_context():
         yield
-
-
-def set_options(**values) -> None:
-    for key, value in values.items():
-        db.session.merge(Option(key=key, value=str(value)))
-    db.session.commit()
-    current_options().reload()
 
 
 def add_log(created_at: int) -> int:
@@ -67,7 +61,7 @@ def test_purge_old_logs_deletes_only_logs_past_retention(ctx):
     now = int(time.time())
     old, older = add_log(now - 8 * DAY), add_log(now - 30 * DAY)
     recent, fresh = add_log(now - 6 * DAY), add_log(now)
-    set_options(LogRetentionDays=7)
+    set_options(current_app, LogRetentionDays=7)
     assert purge_old_logs.delay().get()["deleted"] == 2
     db.session.expire_all()
     assert sorted(row.id for row in db.session.query(Log).all()) == [recent, fresh]
@@ -75,7 +69,7 @@ def test_purge_old_logs_deletes_only_logs_past_retention(ctx):
 
 
 def test_test_all_reenables_auto_disabled_channels_but_never_manually_disabled_ones(ctx, mock_upstream):
-    set_options(AutomaticEnableChannelEnabled="true")
+    set_options(current_app, AutomaticEnableChannelEnabled="true")
     enabled = factories.make_channel(mock_upstream.url)
     automatic = factories.make_channel(mock_upstream.url, status=CHANNEL_AUTO_DISABLED)
     manual = factories.make_channel(mock_upstream.url, status=CHANNEL_MANUALLY_DISABLED)
