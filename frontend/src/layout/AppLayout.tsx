@@ -1,0 +1,160 @@
+// The frame around every page: side menu (a drawer on phones), header with language and account
+// menus, and the admin's footer.
+import {
+  ApiOutlined, AppstoreOutlined, BarChartOutlined, DollarOutlined, FileTextOutlined, GiftOutlined,
+  HomeOutlined, InfoCircleOutlined, KeyOutlined, LogoutOutlined, MenuOutlined, MessageOutlined,
+  SettingOutlined, TeamOutlined, TranslationOutlined, UserOutlined,
+} from "@ant-design/icons";
+import { Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Typography } from "antd";
+import { Suspense, useState, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { Link, Outlet, useLocation, useNavigate } from "react-router";
+import RichContent from "../components/RichContent";
+import PageLoading from "../components/PageLoading";
+import { LANGUAGES, switchLanguage, type Language } from "../i18n";
+import { ROLE_ADMIN, useSession } from "../session";
+
+interface Item {
+  key: string;
+  icon: ReactNode;
+  label: string;
+  minRole: number;
+  hidden?: boolean;
+}
+
+function useMenuItems(): Item[] {
+  const { t } = useTranslation();
+  const { status } = useSession();
+  return [
+    { key: "/", icon: <HomeOutlined />, label: t("nav.home"), minRole: 0 },
+    { key: "/dashboard", icon: <BarChartOutlined />, label: t("nav.dashboard"), minRole: 1 },
+    { key: "/channel", icon: <ApiOutlined />, label: t("nav.channels"), minRole: ROLE_ADMIN },
+    { key: "/token", icon: <KeyOutlined />, label: t("nav.tokens"), minRole: 1 },
+    { key: "/redemption", icon: <GiftOutlined />, label: t("nav.redemptions"), minRole: ROLE_ADMIN },
+    { key: "/topup", icon: <DollarOutlined />, label: t("nav.topup"), minRole: 1 },
+    { key: "/user", icon: <TeamOutlined />, label: t("nav.users"), minRole: ROLE_ADMIN },
+    { key: "/log", icon: <FileTextOutlined />, label: t("nav.logs"), minRole: 1 },
+    { key: "/chat", icon: <MessageOutlined />, label: t("nav.chat"), minRole: 1, hidden: !status.chat_link },
+    { key: "/setting", icon: <SettingOutlined />, label: t("nav.settings"), minRole: 1 },
+    { key: "/about", icon: <InfoCircleOutlined />, label: t("nav.about"), minRole: 0 },
+  ];
+}
+
+function SideMenu({ onNavigate }: { onNavigate?: () => void }) {
+  const { user } = useSession();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const role = user?.role ?? 0;
+  const items = useMenuItems()
+    .filter((item) => !item.hidden && role >= item.minRole)
+    .map(({ key, icon, label }) => ({ key, icon, label }));
+  const section = "/" + (location.pathname.split("/")[1] ?? "");
+  return (
+    <Menu
+      mode="inline"
+      selectedKeys={[section]}
+      items={items}
+      onClick={({ key }) => {
+        navigate(key);
+        onNavigate?.();
+      }}
+      style={{ borderInlineEnd: "none" }}
+    />
+  );
+}
+
+function AccountMenu() {
+  const { t, i18n } = useTranslation();
+  const { user, logout } = useSession();
+  const navigate = useNavigate();
+  const languages = LANGUAGES.map(({ code, label }) => ({ key: code, label }));
+  return (
+    <Space size="small">
+      <Dropdown
+        menu={{ items: languages, selectable: true, selectedKeys: [i18n.language], onClick: ({ key }) => switchLanguage(key as Language) }}
+      >
+        <Button type="text" icon={<TranslationOutlined />} aria-label={t("language")} />
+      </Dropdown>
+      {user ? (
+        <Dropdown
+          menu={{
+            items: [
+              { key: "setting", icon: <UserOutlined />, label: t("nav.settings") },
+              { key: "logout", icon: <LogoutOutlined />, label: t("logout") },
+            ],
+            onClick: async ({ key }) => {
+              if (key === "logout") {
+                await logout();
+                navigate("/login");
+              } else navigate("/setting");
+            },
+          }}
+        >
+          <Button type="text" icon={<UserOutlined />}>{user.display_name || user.username}</Button>
+        </Dropdown>
+      ) : (
+        <Link to="/login"><Button type="primary">{t("login")}</Button></Link>
+      )}
+    </Space>
+  );
+}
+
+function Brand() {
+  const { status } = useSession();
+  return (
+    <Link to="/" style={{ display: "flex", alignItems: "center", gap: 8, minWidth: 0 }}>
+      {status.logo ? <img src={status.logo} alt="" style={{ height: 28 }} /> : <AppstoreOutlined style={{ fontSize: 22 }} />}
+      <Typography.Text strong ellipsis style={{ fontSize: 16 }}>{status.system_name || "Tollgate"}</Typography.Text>
+    </Link>
+  );
+}
+
+function Footer() {
+  const { status } = useSession();
+  const { t } = useTranslation();
+  return (
+    <Layout.Footer style={{ textAlign: "center", color: "#888", padding: "16px 24px" }}>
+      {status.footer_html ? (
+        <RichContent content={status.footer_html} />
+      ) : (
+        <span>{status.system_name || "Tollgate"} {status.version ?? ""} · {t("footer")}</span>
+      )}
+    </Layout.Footer>
+  );
+}
+
+export default function AppLayout() {
+  const screens = Grid.useBreakpoint();
+  const phone = !screens.md;
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  return (
+    <Layout style={{ minHeight: "100vh" }}>
+      {!phone && (
+        <Layout.Sider theme="light" width={216} breakpoint="lg" collapsedWidth={64} style={{ borderInlineEnd: "1px solid #f0f0f0" }}>
+          <div style={{ padding: "16px 20px" }}><Brand /></div>
+          <SideMenu />
+        </Layout.Sider>
+      )}
+      <Layout>
+        <Layout.Header style={{ background: "#fff", padding: "0 16px", display: "flex", alignItems: "center", justifyContent: "space-between", borderBottom: "1px solid #f0f0f0" }}>
+          {phone ? (
+            <Space>
+              <Button type="text" icon={<MenuOutlined />} aria-label="menu" onClick={() => setDrawerOpen(true)} />
+              <Brand />
+            </Space>
+          ) : <span />}
+          <AccountMenu />
+        </Layout.Header>
+        <Layout.Content style={{ padding: phone ? 12 : 24 }}>
+          <Suspense fallback={<PageLoading />}>
+            <Outlet />
+          </Suspense>
+        </Layout.Content>
+        <Footer />
+      </Layout>
+      <Drawer placement="left" open={phone && drawerOpen} onClose={() => setDrawerOpen(false)} width={240} title={<Brand />}>
+        <SideMenu onNavigate={() => setDrawerOpen(false)} />
+      </Drawer>
+    </Layout>
+  );
+}

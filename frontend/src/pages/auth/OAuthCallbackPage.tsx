@@ -1,0 +1,3 @@
+export default function OAuthCallbackPage() {
+  return <div>OAuthCallbackPage</div>;
+}

@@ -1,0 +1,3 @@
+export default function ResetConfirmPage() {
+  return <div>ResetConfirmPage</div>;
+}

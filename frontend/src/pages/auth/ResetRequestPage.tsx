@@ -1,0 +1,3 @@
+export default function ResetRequestPage() {
+  return <div>ResetRequestPage</div>;
+}

@@ -1,0 +1,3 @@
+export default function ChannelsPage() {
+  return <div>ChannelsPage</div>;
+}

@@ -1,0 +1,3 @@
+export default function EditChannelPage() {
+  return <div>EditChannelPage</div>;
+}

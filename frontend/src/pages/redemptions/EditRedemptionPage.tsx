@@ -1,0 +1,3 @@
+export default function EditRedemptionPage() {
+  return <div>EditRedemptionPage</div>;
+}

@@ -1,0 +1,3 @@
+export default function RedemptionsPage() {
+  return <div>RedemptionsPage</div>;
+}

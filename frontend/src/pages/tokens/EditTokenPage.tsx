@@ -1,0 +1,3 @@
+export default function EditTokenPage() {
+  return <div>EditTokenPage</div>;
+}

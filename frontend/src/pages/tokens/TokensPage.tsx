@@ -1,0 +1,3 @@
+export default function TokensPage() {
+  return <div>TokensPage</div>;
+}

@@ -1,0 +1,3 @@
+export default function TopUpPage() {
+  return <div>TopUpPage</div>;
+}

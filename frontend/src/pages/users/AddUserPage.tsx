@@ -1,0 +1,3 @@
+export default function AddUserPage() {
+  return <div>AddUserPage</div>;
+}

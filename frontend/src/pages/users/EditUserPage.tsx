@@ -1,0 +1,3 @@
+export default function EditUserPage() {
+  return <div>EditUserPage</div>;
+}
