@@ -4,7 +4,7 @@ import react from "@vitejs/plugin-react";
 
 // In development the SPA runs on Vite's port and the backend on Tollgate's (PORT, default 3000);
 // proxying keeps every request same-origin, as it is in production where Flask serves dist/.
-const backend = "http://localhost:3000";
+const backend = process.env.TOLLGATE_BACKEND ?? "http://localhost:3000";
 
 export default defineConfig({
   plugins: [react()],
