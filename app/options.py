@@ -18,6 +18,7 @@ from sqlalchemy import select, update as sql_update
 from sqlalchemy.exc import IntegrityError
 
 from app.billing.default_prices import COMPLETION_RATIOS, DEFAULT_GROUP_RATIOS, MODEL_RATIOS
+from app.cache import bus
 from app.errors import AppError
 from app.extensions import db
 from app.models import Option
@@ -90,7 +91,6 @@ RATIO_KEYS = ("GroupRatio", *PRICE_TABLE_KEYS)  # JSON objects of names to non-n
 # which One API lists because it ends in "Key").
 SECRET_SUFFIXES = ("Token", "Secret", "SecretKey")
 # How stale this process's copy may get: a change saved on another worker or node shows within it.
-OPTIONS_TTL_SECONDS = 1.0
 
 # The largest whole number the admin UI's JavaScript holds exactly; also far inside a bigint quota column.
 MAX_WHOLE_NUMBER = 2**53 - 1
@@ -131,17 +131,24 @@ class Options:
         self._values: dict[str, str] = dict(DEFAULTS)
         self._lock = Lock()
         self.loaded_at: float | None = None  # monotonic time of the last read; None before the first
+        self._generation = 0  # bumped by invalidations, so a read that raced one is re-done next time
 
     def reload(self) -> None:
         """Re-read every row; rows win over defaults. Needs an application context."""
+        generation = self._generation
         rows = db.session.execute(select(Option.key, Option.value)).all()
         db.session.commit()  # end the read at once; a request must not hold a connection for it
         with self._lock:
             self._values = {**DEFAULTS, **{key: value or "" for key, value in rows}}
-            self.loaded_at = time.monotonic()
+            self.loaded_at = time.monotonic() if generation == self._generation else None
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._generation += 1
+            self.loaded_at = None
 
     def is_fresh(self) -> bool:
-        return self.loaded_at is not None and time.monotonic() - self.loaded_at < OPTIONS_TTL_SECONDS
+        return self.loaded_at is not None and time.monotonic() - self.loaded_at < bus.cache_ttl()
 
     def get(self, key: str) -> str:
         return self._values.get(key, "")
@@ -167,8 +174,8 @@ def init_app(app: Flask) -> None:
 
 
 def current() -> Options:
-    """The app's options, re-read at most every OPTIONS_TTL_SECONDS, so that a change saved by another
-    worker or node takes effect here within that time."""
+    """The app's options, re-read when another process announces a change (``bus``) and at the latest
+    when ``bus.cache_ttl()`` has passed."""
     store = current_app.extensions["tollgate.options"]
     if not store.is_fresh():
         store.reload()
@@ -219,7 +226,13 @@ def update(key: str, value: str) -> None:
     if is_secret(key) and not value:
         return  # secrets are write-only: the settings form sends them back empty to keep them
     _store(key, value)
+    bus.announce("options")
     options.reload()
+
+
+@bus.handles("options")
+def _forget_options(_key: str | None) -> None:
+    current_app.extensions["tollgate.options"].invalidate()
 
 
 def _format_problem(key: str, value: str) -> str | None:

@@ -1,7 +1,8 @@
 """Read-through caches for the hot path, and the Redis connection they share when Redis is configured.
 
 Each cached aggregate has its own module (tokens, users, channels) pairing reads with explicit
-``invalidate_*`` functions that writers call. Entries also expire, as a safety net.
+``invalidate_*`` functions that writers call; ``bus`` carries those to every other process. Entries
+also expire (``bus.cache_ttl``), as a safety net.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ V = TypeVar("V")
 
 
 def init_app(app: Flask, config: Config) -> None:
+    from app.cache import bus, channels, tokens, users  # noqa: F401  each registers its invalidation handler
+
+    bus.init_app(app, long_ttl=float(max(1, config.sync_frequency)), enabled=bool(config.redis_conn_string))
     if not config.redis_conn_string:
         app.extensions[_EXTENSION] = None
         return
@@ -38,30 +42,37 @@ def redis_client() -> redis.Redis | None:
 class TTLCache(Generic[V]):
     """A small in-process map whose entries expire; lookups of a missing key load it once."""
 
-    def __init__(self, ttl_seconds: float, max_entries: int = 100_000) -> None:
-        self.ttl = ttl_seconds
+    def __init__(self, ttl: Callable[[], float], max_entries: int = 100_000) -> None:
+        self.ttl = ttl
         self.max_entries = max_entries
         self._entries: dict[Hashable, tuple[float, V]] = {}
         self._lock = Lock()
+        # Bumped by every invalidation: a load that raced one may hold the old row, so it is not kept.
+        self._generation = 0
 
     def get(self, key: Hashable, load: Callable[[], V]) -> V:
         entry = self._entries.get(key)
         now = time.monotonic()
         if entry is not None and entry[0] > now:
             return entry[1]
+        generation = self._generation
         value = load()
         with self._lock:
+            if generation != self._generation:
+                return value
             if len(self._entries) >= self.max_entries:
                 self._entries.clear()  # a crude bound; the working set reloads within one request each
-            self._entries[key] = (now + self.ttl, value)
+            self._entries[key] = (now + self.ttl(), value)
         return value
 
     def invalidate(self, key: Hashable) -> None:
         with self._lock:
+            self._generation += 1
             self._entries.pop(key, None)
 
     def clear(self) -> None:
         with self._lock:
+            self._generation += 1
             self._entries.clear()
 
 

@@ -1,7 +1,8 @@
 """The channel pool: enabled channels per (group, model) in priority tiers, as an immutable snapshot.
 
-The snapshot is rebuilt when invalidated and at most every POOL_TTL_SECONDS, then swapped in whole, so
-a request never sees half an update and the hot path never queries channels or abilities.
+The snapshot is rebuilt when invalidated (here or, through ``bus``, on another node) and when it is older
+than ``bus.cache_ttl()``, then swapped in whole, so a request never sees half an update and the hot path
+never queries channels or abilities.
 """
 
 from __future__ import annotations
@@ -16,12 +17,10 @@ from typing import Mapping
 from flask import current_app
 from sqlalchemy import select
 
-from app.cache import app_cache
+from app.cache import app_cache, bus
 from app.crypto import decrypt_secret
 from app.extensions import db
 from app.models import Ability, Channel
-
-POOL_TTL_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +63,7 @@ def _holder() -> _PoolHolder:
 def channel_pool() -> ChannelPool:
     holder = _holder()
     pool = holder.pool
-    if pool is not None and not holder.stale and time.monotonic() - pool.built_at < POOL_TTL_SECONDS:
+    if pool is not None and not holder.stale and time.monotonic() - pool.built_at < bus.cache_ttl():
         return pool
     with holder.lock:  # one rebuild at a time; the others take the fresh snapshot
         if holder.pool is pool or holder.stale:
@@ -78,6 +77,12 @@ def channel_pool() -> ChannelPool:
 
 
 def invalidate_channels() -> None:
+    """Rebuild the pool here and on every other node before their next request."""
+    bus.announce("channels")
+
+
+@bus.handles("channels")
+def _mark_stale(_key: str | None) -> None:
     _holder().stale = True
 
 

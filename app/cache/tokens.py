@@ -8,12 +8,9 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import select
 
-from app.cache import TTLCache, app_cache
+from app.cache import TTLCache, app_cache, bus
 from app.extensions import db
 from app.models import Token
-
-# Writers invalidate explicitly; the TTL bounds how long a change made by another process goes unseen.
-TOKEN_TTL_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +27,7 @@ class TokenSnapshot:
 
 
 def _cache() -> TTLCache[TokenSnapshot | None]:
-    return app_cache("tokens", lambda: TTLCache(TOKEN_TTL_SECONDS))
+    return app_cache("tokens", lambda: TTLCache(bus.cache_ttl))
 
 
 def token_by_key(key: str) -> TokenSnapshot | None:
@@ -39,11 +36,16 @@ def token_by_key(key: str) -> TokenSnapshot | None:
 
 
 def invalidate_token(key: str) -> None:
-    _cache().invalidate(key)
+    """Forget the token here and on every other node (writers call this after committing)."""
+    bus.announce("token", key)
 
 
-def invalidate_all_tokens() -> None:
-    _cache().clear()
+@bus.handles("token")
+def _drop(key: str | None) -> None:
+    if key is None:
+        _cache().clear()
+    else:
+        _cache().invalidate(key)
 
 
 def _load(key: str) -> TokenSnapshot | None:

@@ -6,11 +6,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from app.cache import TTLCache, app_cache
+from app.cache import TTLCache, app_cache, bus
 from app.extensions import db
 from app.models import User
-
-USER_TTL_SECONDS = 1.0  # a ban reaches every worker within a second, even without an invalidation
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +21,7 @@ class UserSnapshot:
 
 
 def _cache() -> TTLCache[UserSnapshot | None]:
-    return app_cache("users", lambda: TTLCache(USER_TTL_SECONDS))
+    return app_cache("users", lambda: TTLCache(bus.cache_ttl))
 
 
 def user_by_id(user_id: int) -> UserSnapshot | None:
@@ -31,7 +29,16 @@ def user_by_id(user_id: int) -> UserSnapshot | None:
 
 
 def invalidate_user(user_id: int) -> None:
-    _cache().invalidate(user_id)
+    """Forget the user here and on every other node (a ban or group change applies at once)."""
+    bus.announce("user", user_id)
+
+
+@bus.handles("user")
+def _drop(key: str | None) -> None:
+    if key is None:
+        _cache().clear()
+    else:
+        _cache().invalidate(int(key))
 
 
 def _load(user_id: int) -> UserSnapshot | None:
