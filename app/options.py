@@ -18,7 +18,7 @@ from sqlalchemy import select, update as sql_update
 from sqlalchemy.exc import IntegrityError
 
 from app.billing.default_prices import COMPLETION_RATIOS, DEFAULT_GROUP_RATIOS, MODEL_RATIOS
-from app.cache import bus
+from app.cache import SingleFlight, bus
 from app.errors import AppError
 from app.extensions import db
 from app.models import Option
@@ -132,6 +132,7 @@ class Options:
         self._lock = Lock()
         self.loaded_at: float | None = None  # monotonic time of the last read; None before the first
         self._generation = 0  # bumped by invalidations, so a read that raced one is re-done next time
+        self._reloads = SingleFlight()
 
     def reload(self) -> None:
         """Re-read every row; rows win over defaults. Needs an application context."""
@@ -141,6 +142,10 @@ class Options:
         with self._lock:
             self._values = {**DEFAULTS, **{key: value or "" for key, value in rows}}
             self.loaded_at = time.monotonic() if generation == self._generation else None
+
+    def reload_once(self) -> None:
+        """``reload``, shared by every caller that finds the snapshot stale at the same moment."""
+        self._reloads.do(None, self.reload)
 
     def invalidate(self) -> None:
         with self._lock:
@@ -178,7 +183,7 @@ def current() -> Options:
     when ``bus.cache_ttl()`` has passed."""
     store = current_app.extensions["tollgate.options"]
     if not store.is_fresh():
-        store.reload()
+        store.reload_once()
     return store
 
 

@@ -32,6 +32,7 @@ import redis
 from sqlalchemy import func, select
 
 from app.billing.ledger import Account, Ledger, QuotaExhausted, Settlement, current_ledger
+from app.cache import SingleFlight
 from app.extensions import db
 from app.models import Option, Token, User
 
@@ -80,6 +81,7 @@ return 'ok'
 # KEYS: token balance, user balance, pending, pending logs. ARGV: delta, -delta, charged, now, token prefix,
 # '1' if the token is limited, user prefix, channel prefix ('' = nothing charged), log row JSON ('' = none).
 # A balance that is not loaded is left alone: its next load adds the pending delta recorded here.
+# Returns the user's balance after the charge, or nil when it is not loaded.
 _SETTLE = _TOUCH + """
 if ARGV[6] == '1' then
   add_if_loaded(KEYS[1], 'remain', ARGV[2])
@@ -95,7 +97,7 @@ redis.call('HINCRBY', KEYS[3], ARGV[7] .. 'used_quota', ARGV[3])
 redis.call('HINCRBY', KEYS[3], ARGV[7] .. 'request_count', 1)
 if ARGV[8] ~= '' then redis.call('HINCRBY', KEYS[3], ARGV[8] .. 'used_quota', ARGV[3]) end
 if ARGV[9] ~= '' then redis.call('RPUSH', KEYS[4], ARGV[9]) end
-return 'ok'
+return redis.call('HGET', KEYS[2], 'quota')
 """
 
 # KEYS: token balance, user balance, pending. ARGV: amount, -amount, token prefix ('' = unlimited), user prefix.
@@ -165,6 +167,7 @@ class RedisLedger(Ledger):
         self._refund = client.register_script(_REFUND)
         self._load_balance = client.register_script(_LOAD)
         self._forget = client.register_script(_FORGET)
+        self._loads = SingleFlight()
 
     def reserve(self, account: Account, amount: int) -> None:
         if amount <= 0:
@@ -179,19 +182,21 @@ class RedisLedger(Ledger):
             if verdict in ("user", "token"):
                 raise QuotaExhausted(verdict)
             holder = verdict.removeprefix("load:")
-            if not self._load(holder, account.token_id if holder == "token" else account.user_id):
+            entity_id = account.token_id if holder == "token" else account.user_id
+            if not self._loads.do((holder, entity_id), lambda: self._load(holder, entity_id)):
                 raise QuotaExhausted(holder)  # no such row: nothing to take from, as the SQL ledger finds
         raise LedgerBusy("the balances kept disappearing while being reserved")
 
-    def settle(self, settlement: Settlement) -> None:
+    def settle(self, settlement: Settlement) -> int | None:
         account, charged = settlement.account, settlement.charged
         delta = charged - settlement.reserved
-        self._settle(
+        balance = self._settle(
             keys=[balance_key("token", account.token_id), balance_key("user", account.user_id), PENDING, PENDING_LOGS],
             args=[delta, -delta, charged, int(time.time()), _prefix("token", account.token_id),
                   "0" if account.token_unlimited else "1", _prefix("user", account.user_id),
                   _prefix("channel", settlement.channel_id) if charged else "",
                   _log_json(settlement.log)])
+        return None if balance is None else int(balance)
 
     def refund(self, account: Account, amount: int) -> None:
         if amount <= 0:

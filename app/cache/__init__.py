@@ -8,7 +8,7 @@ also expire (``bus.cache_ttl``), as a safety net.
 from __future__ import annotations
 
 import time
-from threading import Lock
+from threading import Event, Lock
 from typing import Callable, Generic, Hashable, TypeVar
 
 import redis
@@ -39,6 +39,42 @@ def redis_client() -> redis.Redis | None:
     return current_app.extensions[_EXTENSION]
 
 
+class _Call:
+    __slots__ = ("done", "ok", "value")
+
+    def __init__(self) -> None:
+        self.done = Event()
+        self.ok = False
+        self.value = None
+
+
+class SingleFlight:
+    """Callers asking for the same key at the same time share one call: when a hot entry expires, a
+    hundred waiting requests make one query, not a hundred (and do not exhaust the database's connections)."""
+
+    def __init__(self) -> None:
+        self._calls: dict[Hashable, _Call] = {}
+        self._lock = Lock()
+
+    def do(self, key: Hashable, fn: Callable[[], V]) -> V:
+        with self._lock:
+            call = self._calls.get(key)
+            leader = call is None
+            if leader:
+                call = self._calls[key] = _Call()
+        if not leader:
+            call.done.wait()
+            return call.value if call.ok else fn()  # the leader failed: try once for ourselves
+        try:
+            call.value = fn()
+            call.ok = True
+            return call.value
+        finally:
+            with self._lock:
+                del self._calls[key]
+            call.done.set()
+
+
 class TTLCache(Generic[V]):
     """A small in-process map whose entries expire; lookups of a missing key load it once."""
 
@@ -47,6 +83,7 @@ class TTLCache(Generic[V]):
         self.max_entries = max_entries
         self._entries: dict[Hashable, tuple[float, V]] = {}
         self._lock = Lock()
+        self._loads = SingleFlight()
         # Bumped by every invalidation: a load that raced one may hold the old row, so it is not kept.
         self._generation = 0
 
@@ -56,7 +93,7 @@ class TTLCache(Generic[V]):
         if entry is not None and entry[0] > now:
             return entry[1]
         generation = self._generation
-        value = load()
+        value = self._loads.do(key, load)
         with self._lock:
             if generation != self._generation:
                 return value
