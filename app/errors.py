@@ -49,3 +49,16 @@ def render_api_error(error: AppError, *, http_status: int | None = None):
     """
     status = http_status if http_status is not None else (error.status if error.status in (401, 403, 429) else 200)
     return jsonify(success=False, message=error.message), status
+
+
+def is_storage_outage(error: Exception) -> bool:
+    """True when the database or Redis could not be reached or ran out of connections: the caller may
+    retry, so it gets a 503, not a 500."""
+    import redis
+    from sqlalchemy.exc import InterfaceError, OperationalError, TimeoutError as PoolTimeout
+
+    return isinstance(error, (OperationalError, InterfaceError, PoolTimeout, redis.ConnectionError,
+                              redis.TimeoutError))
+
+
+STORAGE_OUTAGE_MESSAGE = "The gateway's storage is briefly unavailable; please retry."

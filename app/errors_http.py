@@ -7,7 +7,7 @@ import logging
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
-from app.errors import AppError, render_api_error
+from app.errors import STORAGE_OUTAGE_MESSAGE, AppError, is_storage_outage, render_api_error
 
 log = logging.getLogger(__name__)
 
@@ -25,5 +25,8 @@ def _render_http_exception(error: HTTPException):
 
 
 def _render_unexpected(error: Exception):
+    if is_storage_outage(error):
+        log.error("Storage unavailable: %s", error)
+        return jsonify(success=False, message=STORAGE_OUTAGE_MESSAGE), 503
     log.exception("Unhandled error")
     return jsonify(success=False, message="Internal server error; the details are in the server log."), 500

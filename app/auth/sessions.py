@@ -29,6 +29,12 @@ class _HttpsAwareSessionInterface(SecureCookieSessionInterface):
     def get_cookie_secure(self, app: Flask) -> bool:
         return request.is_secure or current_options().get("ServerAddress").startswith("https://")
 
+    def save_session(self, app: Flask, session, response) -> None:
+        # Most requests (every relay call) carry no session: skip the work, options lookup included.
+        if not session.modified and not (session and self.should_set_cookie(app, session)):
+            return
+        super().save_session(app, session, response)
+
 
 def init_app(app: Flask, config: Config) -> None:
     app.config.update(

@@ -10,7 +10,7 @@ from flask import Response
 from werkzeug.exceptions import HTTPException
 
 from app.cache.channels import ChannelSnapshot
-from app.errors import AppError
+from app.errors import STORAGE_OUTAGE_MESSAGE, AppError, is_storage_outage
 from app.relay.adaptors.base import UpstreamError
 from app.request_ids import current_request_id
 
@@ -62,6 +62,9 @@ def render_relay_error(error: Exception) -> Response:
         status, type_, code, message = error.status, error.type, error.code, error.message
     elif isinstance(error, HTTPException):
         status, type_, code, message = error.code or 500, "invalid_request_error", None, _http_message(error)
+    elif is_storage_outage(error):
+        log.error("Storage unavailable during a relay request: %s", error)
+        status, type_, code, message = 503, "server_error", "storage_unavailable", STORAGE_OUTAGE_MESSAGE
     else:
         log.exception("Unhandled relay error")
         status, type_, code, message = 500, "server_error", "internal_error", "The gateway failed unexpectedly."
