@@ -36,8 +36,9 @@ from app.models import Channel, Log, Option, Token, User
 
 log = logging.getLogger(__name__)
 
-# Far above any flush's duration; a worker killed while holding the lock delays the next flush this long.
-LOCK_TTL_MS = 60_000
+# Well above a flush's duration; a worker killed while holding the lock delays the next flush this long.
+# Correctness never rests on the lock: the claim in _apply fences a worker that outlived it.
+LOCK_TTL_MS = 15_000
 
 # Tables in the lock order the SQL ledger uses, with the columns a delta may move.
 _TABLES = {"token": (Token.__table__, ("remain_quota", "used_quota")),
