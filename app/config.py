@@ -104,8 +104,8 @@ class Config:
     sql_max_open_conns: int = _setting("SQL_MAX_OPEN_CONNS", _parse_int, 1000, "connection cap per process")
     sql_max_lifetime: int = _setting("SQL_MAX_LIFETIME", _parse_int, 60, "seconds before a connection is recycled")
     redis_conn_string: str = _setting("REDIS_CONN_STRING", str, "", "Redis URL; empty means no Redis")
-    sync_frequency: int = _setting("SYNC_FREQUENCY", _parse_int, 600, "seconds between full cache reloads")
-    memory_cache_enabled: bool = _setting("MEMORY_CACHE_ENABLED", _parse_bool, False, "in-process caches")
+    sync_frequency: int = _setting("SYNC_FREQUENCY", _parse_int, 600, "seconds a node listening to Redis trusts cached rows")
+    memory_cache_enabled: bool = _setting("MEMORY_CACHE_ENABLED", _parse_bool, False, "accepted for One API compatibility; caches are always on")
     node_type: str = _setting("NODE_TYPE", _parse_node_type, "master", "master runs migrations and beat")
     frontend_base_url: str = _setting("FRONTEND_BASE_URL", str, "", "slave nodes redirect pages here")
     channel_test_frequency: int | None = _setting(

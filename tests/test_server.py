@@ -59,3 +59,12 @@ def test_first_start_serves_status_and_root_logs_in_with_the_printed_password(tm
             process.kill()
             raise
     assert output.read_text().count("Password:") == 1
+
+
+def test_a_slave_node_never_migrates_or_creates_root(tmp_path):
+    from app.config import Config
+    from app.server import prepare
+
+    database = tmp_path / "slave.db"
+    prepare(Config.from_env({"NODE_TYPE": "slave", "SQLITE_PATH": str(database), "SESSION_SECRET": "x"}))
+    assert not database.exists() or database.stat().st_size == 0
