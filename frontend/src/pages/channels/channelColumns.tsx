@@ -1,0 +1,85 @@
+// The columns of the channel table (desktop and tablet; phones get ChannelCards).
+import { Space, Tag, Tooltip, Typography } from "antd";
+import type { ColumnsType } from "antd/es/table";
+import type { TFunction } from "i18next";
+import { formatQuota, type QuotaDisplay } from "../../lib/quota";
+import { BalanceCell, InlineNumber, ResponseTime, StatusTag } from "./cells";
+import { splitList } from "./channelForm";
+import { comparator, typeLabel, type SortKey } from "./channelSort";
+import RowActions from "./RowActions";
+import type { Channel, ChannelTypeInfo } from "./types";
+
+export interface ChannelActions {
+  test: (channel: Channel, model?: string) => Promise<void>;
+  refreshBalance: (channel: Channel) => Promise<void>;
+  setStatus: (channel: Channel, status: number) => Promise<void>;
+  setNumber: (channel: Channel, field: "priority" | "weight", value: number) => Promise<void>;
+  remove: (channel: Channel) => Promise<void>;
+  edit: (channel: Channel) => void;
+}
+
+export interface ChannelViewContext {
+  t: TFunction<"channels">;
+  types: Map<number, ChannelTypeInfo>;
+  quotaDisplay: QuotaDisplay;
+  failures: Record<number, string>;
+  actions: ChannelActions;
+}
+
+export function TypeTag({ types, id, t }: { types: Map<number, ChannelTypeInfo>; id: number; t: TFunction<"channels"> }) {
+  return <Tag color="blue">{typeLabel(types, id) ?? t("list.unknownType", { id })}</Tag>;
+}
+
+export function GroupTags({ group }: { group: string }) {
+  return (
+    <Space size={[0, 4]} wrap>
+      {splitList(group).map((name) => <Tag key={name}>{name}</Tag>)}
+    </Space>
+  );
+}
+
+export function channelColumns(ctx: ChannelViewContext, fixedActions: boolean): ColumnsType<Channel> {
+  const { t, types, quotaDisplay, failures, actions } = ctx;
+  const sorter = (key: SortKey) => ({ sorter: comparator(key, types), dataIndex: key });
+  return [
+    { title: t("fields.id"), ...sorter("id"), width: 64 },
+    {
+      title: t("fields.name"), ...sorter("name"),
+      render: (name: string, row) => (
+        <Tooltip title={row.base_url || undefined}>
+          <Typography.Text strong>{name}</Typography.Text>
+        </Tooltip>
+      ),
+    },
+    { title: t("fields.group"), dataIndex: "group", render: (group: string) => <GroupTags group={group} /> },
+    { title: t("fields.type"), ...sorter("type"), render: (type: number) => <TypeTag types={types} id={type} t={t} /> },
+    { title: t("fields.status"), ...sorter("status"), render: (status: number) => <StatusTag status={status} /> },
+    {
+      title: t("fields.responseTime"), ...sorter("response_time"),
+      render: (_: number, row) => <ResponseTime channel={row} failure={failures[row.id]} />,
+    },
+    {
+      title: t("fields.balance"), ...sorter("balance"),
+      render: (_: number, row) => <BalanceCell channel={row} onRefresh={() => actions.refreshBalance(row)} />,
+    },
+    {
+      title: t("fields.priority"), ...sorter("priority"),
+      render: (value: number, row) => (
+        <InlineNumber value={value} label={t("list.priorityOf", { name: row.name })}
+          onCommit={(next) => actions.setNumber(row, "priority", next)} />
+      ),
+    },
+    {
+      title: t("fields.weight"), ...sorter("weight"),
+      render: (value: number, row) => (
+        <InlineNumber value={value} min={0} label={t("list.weightOf", { name: row.name })}
+          onCommit={(next) => actions.setNumber(row, "weight", next)} />
+      ),
+    },
+    { title: t("fields.usedQuota"), ...sorter("used_quota"), render: (quota: number) => formatQuota(quota, quotaDisplay) },
+    {
+      title: t("list.actions"), key: "actions", fixed: fixedActions ? "right" : undefined,
+      render: (_: unknown, row) => <RowActions channel={row} actions={actions} />,
+    },
+  ];
+}
