@@ -17,14 +17,13 @@ import logging
 from typing import Callable, Iterator
 
 import orjson
-import requests
 
 from app.relay.adaptors.base import Adaptor, StreamParser
 from app.relay.context import RelayContext
 from app.relay.schemas import Usage
 from app.relay.sse import DONE_EVENT, SSEDecoder, encode_event
 from app.relay.tokenizer import CompletionCounter
-from app.relay.upstream import UpstreamUnavailable, iter_stream
+from app.relay.upstream import UpstreamResponse, UpstreamUnavailable, iter_stream
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +49,7 @@ class StreamOutcome:
         return Usage(self.prompt_tokens, self.counter.total())
 
 
-def relay_stream(ctx: RelayContext, adaptor: Adaptor, response: requests.Response, prompt_tokens: int,
+def relay_stream(ctx: RelayContext, adaptor: Adaptor, response: UpstreamResponse, prompt_tokens: int,
                  on_end: Callable[[StreamOutcome], None]) -> Iterator[bytes]:
     """Yield the client's SSE bytes; ``on_end`` bills the outcome exactly once, however the stream ends."""
     outcome = StreamOutcome(prompt_tokens, ctx.upstream_model)
@@ -80,7 +79,7 @@ def relay_stream(ctx: RelayContext, adaptor: Adaptor, response: requests.Respons
             on_end(outcome)
 
 
-def _relay_events(response: requests.Response, parser: StreamParser, outcome: StreamOutcome) -> Iterator[bytes]:
+def _relay_events(response: UpstreamResponse, parser: StreamParser, outcome: StreamOutcome) -> Iterator[bytes]:
     decoder = SSEDecoder()
     for raw in iter_stream(response):
         for payload in decoder.feed(raw):
