@@ -93,7 +93,7 @@ class Config:
     port: int = _setting("PORT", _parse_int, 3000, "listen port")
     debug: bool = _setting("DEBUG", _parse_bool, False, "debug logs; also turns rate limits off")
     debug_sql: bool = _setting("DEBUG_SQL", _parse_bool, False, "log every SQL statement")
-    session_secret: str = _setting("SESSION_SECRET", str, "", "cookie signing key; random per boot when unset")
+    session_secret: str = _setting("SESSION_SECRET", str, "", "cookie signing key; unset: a random key kept in the data directory")
     channel_key_secret: str = _setting(
         "CHANNEL_KEY_SECRET", str, "", "encrypts channel keys at rest; default: SESSION_SECRET, else a key file")
     sql_dsn: str = _setting("SQL_DSN", str, "", "MySQL (Go or URL form) or PostgreSQL DSN; empty means SQLite")

@@ -31,12 +31,25 @@ def _secret(config: Config) -> str:
         return config.channel_key_secret
     if not config.session_secret_generated:
         return config.session_secret
-    path = Path(config.sqlite_path).expanduser().resolve().parent / "channel-key.secret"
+    return data_dir_secret(config, "channel-key.secret")
+
+
+def data_dir_secret(config: Config, name: str) -> str:
+    """A random secret kept in a file beside the SQLite database, created by whichever process asks
+    first; every worker of this node reads the same value, and it survives restarts."""
+    path = Path(config.sqlite_path).expanduser().resolve().parent / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        draft = path.with_name(f".{name}.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as handle:
             handle.write(secrets.token_urlsafe(32))
+        try:
+            os.link(draft, path)  # atomic, and fails if another worker got there first: theirs stands
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return path.read_text().strip()
 
 

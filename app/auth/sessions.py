@@ -8,13 +8,13 @@ proxy in front of us serves) starts with ``https://``. X-Forwarded-Proto is not 
 from __future__ import annotations
 
 import logging
-import secrets
 
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import select
 
 from app.config import Config
+from app.crypto import data_dir_secret
 from app.extensions import db, login_manager
 from app.models import User
 from app.models.user import USER_ENABLED
@@ -50,13 +50,16 @@ def init_app(app: Flask, config: Config) -> None:
 
 
 def _signing_key(config: Config) -> str:
+    # Without a usable SESSION_SECRET, one random key in the data directory: every Gunicorn worker must
+    # sign and check cookies with the same key, or a login made on one worker fails on the next.
     if config.session_secret == EXAMPLE_SECRET:
-        log.warning("SESSION_SECRET is One API's example value %r; ignoring it and using a random key. "
-                    "Sessions will not survive a restart; set a long random SESSION_SECRET.", EXAMPLE_SECRET)
-        return secrets.token_urlsafe(32)
+        log.warning("SESSION_SECRET is One API's example value %r; ignoring it and using a random key kept in "
+                    "the data directory. Set a long random SESSION_SECRET.", EXAMPLE_SECRET)
+        return data_dir_secret(config, "session.secret")
     if config.session_secret_generated:
-        log.warning("SESSION_SECRET is not set: a random key is used, so sessions will not survive a restart "
-                    "and are not shared between nodes. Set SESSION_SECRET to a long random value.")
+        log.warning("SESSION_SECRET is not set: using a random key kept in the data directory. Nodes of a "
+                    "cluster must share one: set SESSION_SECRET to a long random value.")
+        return data_dir_secret(config, "session.secret")
     return config.session_secret
 
 
