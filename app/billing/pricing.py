@@ -138,8 +138,11 @@ def validate_ratio_option(key: str, value: str) -> str | None:
         ratios = _parse_ratio_json(key, value)
     except ValueError as error:
         return str(error)
+    built_in = MODEL_RATIOS if key == "ModelRatio" else {}
     for name, ratio in ratios.items():
-        if ratio < 0:
+        # The built-in table has one negative entry (openrouter/auto: one quota unit per call, as in One
+        # API); the settings page sends the table back whole, so that value must round-trip.
+        if ratio < 0 and built_in.get(name) != ratio:
             return f'{key}: the value under "{name}" is negative'
     return None
 

@@ -156,3 +156,12 @@ def test_option_updates_are_stored_on_every_database(app_on):
     assert refused["success"] is False and "NUL" in refused["message"]
     assert option_state(app_on, "Notice") == (notice, notice)
     assert json.loads(listed_options(client)["ModelRatio"])["gpt-4o"] == 4
+
+
+def test_the_model_ratio_table_as_listed_can_be_saved_back_unchanged(root_client):
+    """The settings page loads ModelRatio and saves it whole: the built-in table must round-trip."""
+    listed = {row["key"]: row["value"] for row in root_client.get("/api/option/").json["data"]}
+    saved = root_client.put("/api/option/", json={"key": "ModelRatio", "value": listed["ModelRatio"]})
+    assert saved.json["success"], saved.json
+    refused = root_client.put("/api/option/", json={"key": "ModelRatio", "value": '{"gpt-4o": -1}'})
+    assert not refused.json["success"] and "negative" in refused.json["message"]
