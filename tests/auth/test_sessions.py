@@ -53,5 +53,5 @@ def test_session_secret_warnings(tmp_path, caplog, secret, warning):
     if warning is None:
         assert messages == [] and app.config["SECRET_KEY"] == secret
     else:
-        assert len(messages) == 1 and warning in messages[0] and "restart" in messages[0]
+        assert len(messages) == 1 and warning in messages[0] and "data directory" in messages[0]
         assert app.config["SECRET_KEY"] not in ("", "random_string")
