@@ -29,6 +29,12 @@ class _HttpsAwareSessionInterface(SecureCookieSessionInterface):
     def get_cookie_secure(self, app: Flask) -> bool:
         return request.is_secure or current_options().get("ServerAddress").startswith("https://")
 
+    def open_session(self, app: Flask, request):
+        # Flask builds a signing serializer before it looks for the cookie; most requests have none.
+        if app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
+
     def save_session(self, app: Flask, session, response) -> None:
         # Most requests (every relay call) carry no session: skip the work, options lookup included.
         if not session.modified and not (session and self.should_set_cookie(app, session)):
