@@ -59,8 +59,8 @@ def init_app(app: Flask, long_ttl: float, enabled: bool) -> None:
 
 def cache_ttl() -> float:
     """How long a cache entry may be trusted in this process right now."""
-    state: _BusState = current_app.extensions[_EXTENSION]
-    return state.long_ttl if state.listening else SHORT_TTL_SECONDS
+    state: _BusState | None = current_app.extensions.get(_EXTENSION)  # absent in a bare app: no bus
+    return state.long_ttl if state is not None and state.listening else SHORT_TTL_SECONDS
 
 
 def announce(kind: str, key: str | int | None = None) -> None:
