@@ -1,5 +1,9 @@
 import { Spin } from "antd";
 
 export default function PageLoading() {
-  return <Spin size="large" style={{ display: "block", margin: "15vh auto" }} />;
+  return (
+    <div style={{ display: "flex", justifyContent: "center", padding: "15vh 0" }}>
+      <Spin size="large" />
+    </div>
+  );
 }

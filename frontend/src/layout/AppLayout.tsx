@@ -93,7 +93,7 @@ function AccountMenu() {
           <Button type="text" icon={<UserOutlined />}>{user.display_name || user.username}</Button>
         </Dropdown>
       ) : (
-        <Link to="/login"><Button type="primary">{t("login")}</Button></Link>
+        <Button type="primary" onClick={() => navigate("/login")}>{t("login")}</Button>
       )}
     </Space>
   );
@@ -152,7 +152,7 @@ export default function AppLayout() {
         </Layout.Content>
         <Footer />
       </Layout>
-      <Drawer placement="left" open={phone && drawerOpen} onClose={() => setDrawerOpen(false)} width={240} title={<Brand />}>
+      <Drawer placement="left" open={phone && drawerOpen} onClose={() => setDrawerOpen(false)} size={240} title={<Brand />}>
         <SideMenu onNavigate={() => setDrawerOpen(false)} />
       </Drawer>
     </Layout>

@@ -18,7 +18,8 @@ export function dollarsToQuota(dollars: number, display: QuotaDisplay): number {
 export function formatQuota(quota: number, display: QuotaDisplay): string {
   if (display.display_in_currency) {
     const dollars = quotaToDollars(quota, display);
-    return `$${dollars.toFixed(Math.abs(dollars) >= 1 ? 2 : 6).replace(/0+$/, "").replace(/\.$/, "")}`;
+    const digits = Math.abs(dollars) >= 1 ? 2 : 6;
+    return `$${dollars.toLocaleString("en-US", { maximumFractionDigits: digits })}`;
   }
   return quota.toLocaleString("en-US");
 }
