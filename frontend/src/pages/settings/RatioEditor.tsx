@@ -18,7 +18,8 @@ export default function RatioEditor({ optionKey, store }: { optionKey: string; s
   const [text, setText] = useState(() => prettyJson(store.values[optionKey] ?? "{}"));
   const [saving, setSaving] = useState(false);
   const [serverError, setServerError] = useState<string | null>(null);
-  const check = useMemo(() => checkRatioJson(text), [text]);
+  const listed = store.values[optionKey] ?? "{}";
+  const check = useMemo(() => checkRatioJson(text, listed), [text, listed]);
   const id = `ratio-${optionKey}`;
   const label = t(`fields.${optionKey}.label`);
 

@@ -20,6 +20,12 @@ describe("checkRatioJson", () => {
     expect(checkRatioJson('{"a": true}')).toEqual({ ok: false, error: { kind: "notNumber", name: "a" } });
     expect(checkRatioJson('{"a": 1, "b": -0.5}')).toEqual({ ok: false, error: { kind: "negative", name: "b" } });
   });
+
+  it("keeps a negative entry exactly as the server listed it (openrouter/auto in the built-in table)", () => {
+    const listed = '{"openrouter/auto": -500000}';
+    expect(checkRatioJson('{"openrouter/auto": -500000, "a": 1}', listed).ok).toBe(true);
+    expect(checkRatioJson('{"openrouter/auto": -1}', listed)).toEqual({ ok: false, error: { kind: "negative", name: "openrouter/auto" } });
+  });
   it("accepts an empty object", () => {
     expect(checkRatioJson("{}").ok).toBe(true);
   });

@@ -42,8 +42,10 @@ export type RatioProblem =
   | { kind: "notNumber"; name: string }
   | { kind: "negative"; name: string };
 
-/** A ModelRatio / CompletionRatio / GroupRatio text: a JSON object of names to finite, non-negative numbers. */
-export function checkRatioJson(text: string): RatioCheck {
+/** A ModelRatio / CompletionRatio / GroupRatio text: a JSON object of names to finite, non-negative numbers.
+ * A negative entry the server itself listed (``listed``, the loaded value) is kept: the built-in table has
+ * one (openrouter/auto), and the server accepts it back unchanged. */
+export function checkRatioJson(text: string, listed = "{}"): RatioCheck {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -54,12 +56,22 @@ export function checkRatioJson(text: string): RatioCheck {
     return { ok: false, error: { kind: "notObject" } };
   }
   const ratios = parsed as Record<string, unknown>;
+  const original = parsedObject(listed);
   for (const [name, ratio] of Object.entries(ratios)) {
     if (typeof ratio !== "number" || !Number.isFinite(ratio)) return { ok: false, error: { kind: "notNumber", name } };
-    if (ratio < 0) return { ok: false, error: { kind: "negative", name } };
+    if (ratio < 0 && original[name] !== ratio) return { ok: false, error: { kind: "negative", name } };
   }
   const numbers = ratios as Record<string, number>;
   return { ok: true, ratios: numbers, pretty: JSON.stringify(numbers, null, 2), compact: JSON.stringify(numbers) };
+}
+
+function parsedObject(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }
 
 /** The stored JSON laid out for editing; text that does not parse is shown as it is. */
