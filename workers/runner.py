@@ -111,7 +111,10 @@ def start_embedded_jobs(app: Flask, *, schedule: dict[str, dict] | None = None,
         schedule = beat_schedule(config)
     if lock_path == "default":
         lock_path = default_lock_path(config)
-    return EmbeddedJobs(app, schedule, Path(lock_path) if lock_path else None, retry_seconds).start()
+    jobs = EmbeddedJobs(app, schedule, Path(lock_path) if lock_path else None, retry_seconds)
+    # Held by the app: were the object collected, its lock file would close and free the election.
+    app.extensions["tollgate.embedded_jobs"] = jobs
+    return jobs.start()
 
 
 def default_lock_path(config) -> Path:

@@ -81,3 +81,21 @@ def test_only_the_lock_holder_runs_the_jobs_and_a_stand_by_takes_over(app, tmp_p
 
 def test_the_default_lock_lives_next_to_the_sqlite_database(app, tmp_path):
     assert default_lock_path(app.config["TOLLGATE"]) == tmp_path.resolve() / ".tollgate-jobs.lock"
+
+
+def test_the_holder_keeps_its_lock_though_gunicorns_hook_drops_the_returned_object(app, tmp_path):
+    import gc
+
+    from tests.conftest import build_app, dispose
+
+    lock = tmp_path / "jobs.lock"
+    start_embedded_jobs(app, schedule={}, lock_path=lock)  # post_worker_init ignores the result
+    gc.collect()
+    other_worker = build_app({"SQLITE_PATH": str(tmp_path / "t.db")})
+    second = start_embedded_jobs(other_worker, schedule={}, lock_path=lock, retry_seconds=10)
+    try:
+        assert not second.elected.is_set(), "the first worker's lock must outlive the dropped object"
+    finally:
+        second.stop()
+        app.extensions["tollgate.embedded_jobs"].stop()
+        dispose(other_worker)
