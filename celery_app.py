@@ -6,7 +6,8 @@ REDIS_CONN_STRING there is no broker: the web server runs the schedule itself (`
 """
 
 from app import create_app
-import workers.balances  # noqa: F401  the imports register the worker's tasks
+import workers.alerts  # noqa: F401  the imports register the worker's tasks
+import workers.balances  # noqa: F401
 import workers.channel_tests  # noqa: F401
 import workers.logs  # noqa: F401
 import workers.quota  # noqa: F401

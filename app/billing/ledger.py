@@ -11,7 +11,7 @@ import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models import Channel, Log, Token, User
@@ -49,8 +49,12 @@ class Ledger(ABC):
         """Take ``amount`` from both balances, or nothing at all (raising QuotaExhausted)."""
 
     @abstractmethod
-    def settle(self, settlement: Settlement) -> None:
-        """Turn a reservation into the final charge, count the call, and write its log row."""
+    def settle(self, settlement: Settlement) -> int | None:
+        """Turn a reservation into the final charge, count the call, and write its log row.
+
+        Returns the user's balance right after, read in the same atomic step, or None when the backend
+        does not hold it at that moment (the quota reminder then stays silent).
+        """
 
     @abstractmethod
     def refund(self, account: Account, amount: int) -> None:
@@ -83,7 +87,7 @@ class SqlLedger(Ledger):
         ).rowcount)
 
     # Every method locks rows in one order (token, user, channel), so concurrent calls cannot deadlock.
-    def settle(self, settlement: Settlement) -> None:
+    def settle(self, settlement: Settlement) -> int | None:
         account, delta, charged = settlement.account, settlement.charged - settlement.reserved, settlement.charged
         try:
             token_values = {"used_quota": Token.used_quota + (charged if account.token_unlimited else delta),
@@ -91,9 +95,9 @@ class SqlLedger(Ledger):
             if not account.token_unlimited:
                 token_values["remain_quota"] = Token.remain_quota - delta
             db.session.execute(update(Token).where(Token.id == account.token_id).values(**token_values))
-            db.session.execute(update(User).where(User.id == account.user_id).values(
+            balance = _update_user(update(User).where(User.id == account.user_id).values(
                 quota=User.quota - delta, used_quota=User.used_quota + charged,
-                request_count=User.request_count + 1))
+                request_count=User.request_count + 1), account.user_id)
             if charged:
                 db.session.execute(update(Channel).where(Channel.id == settlement.channel_id)
                                    .values(used_quota=Channel.used_quota + charged))
@@ -103,6 +107,7 @@ class SqlLedger(Ledger):
         except BaseException:
             db.session.rollback()
             raise
+        return balance
 
     def refund(self, account: Account, amount: int) -> None:
         if amount <= 0:
@@ -116,6 +121,14 @@ class SqlLedger(Ledger):
         except BaseException:
             db.session.rollback()
             raise
+
+
+def _update_user(statement, user_id: int) -> int | None:
+    """Run the user's UPDATE and return the quota it left, from the same transaction's locked row."""
+    if db.engine.dialect.update_returning:
+        return db.session.execute(statement.returning(User.quota)).scalar()
+    db.session.execute(statement)  # MariaDB has no UPDATE … RETURNING; the row stays locked until the commit
+    return db.session.execute(select(User.quota).where(User.id == user_id).with_for_update()).scalar()
 
 
 _SQL_LEDGER = SqlLedger()

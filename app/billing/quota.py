@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from threading import Lock
 
+from app import alerts
 from app.billing.ledger import Account, Settlement, current_ledger
 
 log = logging.getLogger(__name__)
@@ -42,13 +43,17 @@ def settle(reservation: Reservation, channel_id: int, charged: int, log_row: dic
     if not reservation._finish(SETTLED):
         return 0
     try:
-        current_ledger().settle(Settlement(reservation.account, channel_id, reservation.amount, charged, log_row))
+        balance = current_ledger().settle(
+            Settlement(reservation.account, channel_id, reservation.amount, charged, log_row))
     except Exception:
         # The reservation stays taken, so nothing is given away; these numbers let an admin reconcile.
         log.exception("Settling request %s failed: reserved %s, charged %s, user %s, token %s, channel %s",
                       reservation.request_id, reservation.amount, charged, reservation.account.user_id,
                       reservation.account.token_id, channel_id)
         raise
+    if balance is not None:
+        # The reservation came off earlier, so the balance this call found is the one it leaves plus its charge.
+        alerts.check_quota(reservation.account.user_id, balance + charged, balance)
     return charged
 
 

@@ -79,10 +79,10 @@ def send_with_retries(ctx: RelayContext, channels: list[ChannelSnapshot]) -> tup
         ctx.use_channel(channel)
         adaptor = get_adaptor(channel.type)
         error, response = attempt(ctx, adaptor)
+        health.record_result(channel, error)
         if error is None:
             return adaptor, response
         log.info("Request %s: channel #%s failed: %s %s", ctx.request_id, channel.id, error.status, error.code)
-        health.record_failure(channel, error)
         if not error.retryable:
             break
     raise upstream_failure(error, ctx.channel)
