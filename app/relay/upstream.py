@@ -120,9 +120,11 @@ def iter_stream(response: UpstreamResponse) -> Iterator[bytes]:
 
 
 def _is_timeout(exc: BaseException) -> bool:
-    # urllib3 raises its own TimeoutError subclasses, sometimes wrapped in a ProtocolError's args.
+    # urllib3 raises its own TimeoutError subclasses, sometimes wrapped in a ProtocolError's args; its
+    # NewConnectionError (a refused connection) is one of them only for historical reasons.
     causes = (exc, exc.__context__, *(arg for arg in exc.args if isinstance(arg, BaseException)))
-    return any(isinstance(cause, (TimeoutError, urllib3.exceptions.TimeoutError)) for cause in causes if cause)
+    return any(isinstance(cause, (TimeoutError, urllib3.exceptions.TimeoutError))
+               and not isinstance(cause, urllib3.exceptions.NewConnectionError) for cause in causes if cause)
 
 
 def init_app(app: Flask, config: Config) -> None:

@@ -48,6 +48,14 @@ def test_unreachable_channel_is_retried(app, live_server, mock_upstream):
     assert len(setup.logs()) == 1
 
 
+def test_a_refused_connection_is_a_502_not_a_timeout(app, live_server):
+    setup = make_setup(app, live_server.url, "http://127.0.0.1:9", models="gpt-4o-mini")
+    with pytest.raises(openai.APIStatusError) as raised:
+        _chat(setup)
+    assert raised.value.status_code == 502
+    assert setup.balances()["user_used"] == 0
+
+
 def test_request_fault_is_not_retried(app, two_channels, mock_upstream):
     setup, fallback, _backup = two_channels
     set_options(app, RetryTimes="3")
