@@ -127,7 +127,7 @@ def test_a_worker_killed_mid_flush_loses_nothing_and_applies_nothing_twice(clust
             cursor.execute("SELECT value FROM options WHERE key = %s FOR UPDATE", (WATERMARK_OPTION,))
         statuses = cluster.send(100, in_flight=50)
         assert statuses.count(200) == 100
-        wait_until(lambda: _flush_is_waiting(blocker) and cluster.redis.exists(INFLIGHT), timeout=30,
+        wait_until(lambda: _flush_is_waiting(cluster.dsn) and cluster.redis.exists(INFLIGHT), timeout=30,
                    what="a flush to block on the claimed row", process=cluster.worker)
         cluster.worker.kill()
     finally:
@@ -173,11 +173,17 @@ def test_the_slave_serves_the_api_and_relay_but_sends_pages_to_the_frontend(clus
     assert requests.get(f"{cluster.master}/login", allow_redirects=False, timeout=5).status_code == 200
 
 
-def _flush_is_waiting(blocker) -> bool:
-    with blocker.cursor() as cursor:  # the blocker's own transaction still holds the row lock
-        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                       "AND query ILIKE 'UPDATE options%%'")
-        return cursor.fetchone()[0] > 0
+def _flush_is_waiting(dsn: str) -> bool:
+    # Its own connection: inside the blocker's transaction PostgreSQL would answer from a snapshot of
+    # pg_stat_activity taken at the first look, and never see the flush arrive.
+    watcher = psycopg2.connect(**_connect_args(dsn))
+    try:
+        with watcher.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                           "AND query ILIKE 'UPDATE options%%'")
+            return cursor.fetchone()[0] > 0
+    finally:
+        watcher.close()
 
 
 def _connect_args(dsn: str) -> dict:
