@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what Tollgate needs into ./.venv (and builds the web UI when Node is present).
-# Idempotent and quick when nothing changed. Usage: scripts/install.sh [--dev]
+# --dev adds the test tools and Debian's chromium (for tests/ui). Idempotent and quick when nothing
+# changed. Usage: scripts/install.sh [--dev]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 requirements=requirements.txt
-[ "${1:-}" = "--dev" ] && requirements=requirements-dev.txt
+dev=0
+[ "${1:-}" = "--dev" ] && requirements=requirements-dev.txt && dev=1
 
 if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
@@ -27,4 +29,23 @@ if command -v npm >/dev/null 2>&1; then
     fi
 else
     echo "install: npm not found; the API works but the web UI is not built." >&2
+fi
+
+# The browser tests (tests/ui) drive Debian's Chromium through Playwright.
+if [ "$dev" = 1 ] && [ ! -x /usr/bin/chromium ]; then
+    apt_log=$(mktemp)
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get install -y -qq --no-install-recommends chromium >"$apt_log" 2>&1 \
+            || { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; } >"$apt_log" 2>&1 \
+            || true
+    fi
+    if [ ! -x /usr/bin/chromium ]; then
+        cat "$apt_log" >&2
+        echo "install: /usr/bin/chromium is missing and could not be installed with apt-get (needs root);" \
+             "the browser tests in tests/ui need it: apt-get install chromium" >&2
+        rm -f "$apt_log"
+        [ "${CI:-}" = true ] && exit 1
+    fi
+    rm -f "$apt_log"
 fi
