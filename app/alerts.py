@@ -22,7 +22,7 @@ from app.extensions import db
 from app.models import Channel, User
 from app.models.user import ROLE_ROOT, USER_ENABLED
 from app.notifications import EmailDeliveryError, email_configured, render, send_email
-from app.options import current as current_options
+from app.options import current as current_options, server_address
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,6 @@ CHANNEL_ALERT_TASK = "workers.alerts.send_channel_alert"
 QUOTA_REMINDER_TASK = "workers.alerts.send_quota_reminder"
 DISABLED, ENABLED = "disabled", "enabled"
 PUSHER_TIMEOUT_SECONDS = 10
-DEFAULT_SERVER_ADDRESS = "http://localhost:3000"  # One API's fallback when ServerAddress is unset
 
 
 # -- deciding: called on the request path, cheap, never raising -----------------------------------------
@@ -107,7 +106,7 @@ def deliver_quota_reminder(user_id: int, quota: int) -> None:
     if not email:
         return
     options = current_options()
-    base = (options.get("ServerAddress") or DEFAULT_SERVER_ADDRESS).rstrip("/")
+    base = server_address()
     subject = f"{options.get('SystemName')} quota reminder"
     body = render([
         f"Your quota is running low: {format_quota(quota, options)} left, below the reminder threshold of "

@@ -187,6 +187,14 @@ def current() -> Options:
     return store
 
 
+DEFAULT_SERVER_ADDRESS = "http://localhost:3000"  # One API's fallback when ServerAddress is unset
+
+
+def server_address() -> str:
+    """The site's public base URL, for links in emails, without a trailing slash."""
+    return (current().get("ServerAddress") or DEFAULT_SERVER_ADDRESS).rstrip("/")
+
+
 def is_secret(key: str) -> bool:
     return key.endswith(SECRET_SUFFIXES)
 

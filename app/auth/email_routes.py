@@ -26,13 +26,12 @@ from app.extensions import db
 from app.models import User
 from app.models.user import USER_ENABLED
 from app.notifications import EmailDeliveryError, email_configured, render, send_email
-from app.options import current as current_options
+from app.options import current as current_options, server_address
 
 log = logging.getLogger(__name__)
 
 CODE_SENT = "If the address can receive mail, a message is on its way. It is valid for 10 minutes."
 RESET_REJECTED = "The reset link is invalid, has expired or was already used."
-DEFAULT_SERVER_ADDRESS = "http://localhost:3000"  # One API's fallback when ServerAddress is unset
 _EMAIL_QUERY = {"email": {"type": "string", "format": "email"},
                 "turnstile": {"type": "string", "description": "Turnstile token, when Turnstile is on"}}
 
@@ -136,7 +135,7 @@ def _already_registered_email() -> tuple[str, str]:
 
 def _reset_email(email: str, token: str) -> tuple[str, str]:
     name = current_options().get("SystemName")
-    base = (current_options().get("ServerAddress") or DEFAULT_SERVER_ADDRESS).rstrip("/")
+    base = server_address()
     link = f"{base}/user/reset?{urlencode({'email': email, 'token': token})}"
     return f"{name} password reset", render([
         "Hello, you asked to reset your password.", "Open the link below to get a new password. "
