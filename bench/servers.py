@@ -131,12 +131,13 @@ def _answers(url: str) -> bool:
         return False
 
 
-def start_mock(processes: Processes, workdir: Path) -> Target:
+def start_mock(processes: Processes, workdir: Path, chunk_count: int = CHUNK_COUNT,
+               chunk_interval: float = CHUNK_INTERVAL) -> Target:
     """The mock upstream in its own process, so it never shares a GIL with a load generator."""
     port = free_port()
     log_path = workdir / "mock.log"
-    argv = [PYTHON, "-m", "tests.mock_upstream", "--port", str(port), "--chunk-count", str(CHUNK_COUNT),
-            "--chunk-interval", str(CHUNK_INTERVAL)]
+    argv = [PYTHON, "-m", "tests.mock_upstream", "--port", str(port), "--chunk-count", str(chunk_count),
+            "--chunk-interval", str(chunk_interval)]
     process = processes.start(argv, log_path)
     _wait_until(lambda: _accepts(port), process, log_path, "the mock upstream", 30)
     return Target("direct", f"http://127.0.0.1:{port}", process.pid, "sk-direct", is_gateway=False)
