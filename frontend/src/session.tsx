@@ -56,6 +56,8 @@ interface Session {
   ready: boolean;
   isAdmin: boolean;
   isRoot: boolean;
+  /** True right after a deliberate sign-out (until someone signs in), so gates send to a plain /login. */
+  signedOut: boolean;
   refreshUser: () => Promise<CurrentUser | null>;
   refreshStatus: () => Promise<void>;
   logout: () => Promise<void>;
@@ -76,6 +78,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<SystemStatus>(cachedStatus);
   const [user, setUser] = useState<CurrentUser | null>(null);
   const [ready, setReady] = useState(false);
+  const [signedOut, setSignedOut] = useState(false);
 
   const refreshStatus = useCallback(async () => {
     const fresh = await api.get<SystemStatus>("/api/status");
@@ -100,9 +103,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     try {
       await api.get("/api/user/logout");
     } finally {
+      setSignedOut(true);
       setUser(null);
     }
   }, []);
+
+  useEffect(() => {
+    if (user) setSignedOut(false);
+  }, [user]);
 
   useEffect(() => {
     setUnauthorizedHandler(() => setUser(null));
@@ -121,11 +129,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       ready,
       isAdmin: (user?.role ?? 0) >= ROLE_ADMIN,
       isRoot: (user?.role ?? 0) >= ROLE_ROOT,
+      signedOut,
       refreshUser,
       refreshStatus,
       logout,
     }),
-    [status, user, ready, refreshUser, refreshStatus, logout],
+    [status, user, ready, signedOut, refreshUser, refreshStatus, logout],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

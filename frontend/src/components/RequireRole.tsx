@@ -7,11 +7,15 @@ import { useSession } from "../session";
 import PageLoading from "./PageLoading";
 
 export default function RequireRole({ minRole = 1, children }: { minRole?: number; children: ReactNode }) {
-  const { user, ready } = useSession();
+  const { user, ready, signedOut } = useSession();
   const location = useLocation();
   const { t } = useTranslation();
   if (!ready) return <PageLoading />;
-  if (!user) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  if (!user) {
+    // After "Sign out" the page just left is not worth returning to: plain /login.
+    const next = signedOut ? "" : `?next=${encodeURIComponent(location.pathname + location.search)}`;
+    return <Navigate to={`/login${next}`} replace />;
+  }
   if (user.role < minRole) return <Result status="403" title="403" subTitle={t("forbidden")} />;
   return <>{children}</>;
 }

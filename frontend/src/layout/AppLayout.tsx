@@ -26,17 +26,17 @@ function useMenuItems(): Item[] {
   const { t } = useTranslation();
   const { status } = useSession();
   return [
-    { key: "/", icon: <HomeOutlined />, label: t("nav.home"), minRole: 0 },
-    { key: "/dashboard", icon: <BarChartOutlined />, label: t("nav.dashboard"), minRole: 1 },
-    { key: "/channel", icon: <ApiOutlined />, label: t("nav.channels"), minRole: ROLE_ADMIN },
-    { key: "/token", icon: <KeyOutlined />, label: t("nav.tokens"), minRole: 1 },
-    { key: "/redemption", icon: <GiftOutlined />, label: t("nav.redemptions"), minRole: ROLE_ADMIN },
-    { key: "/topup", icon: <DollarOutlined />, label: t("nav.topup"), minRole: 1 },
-    { key: "/user", icon: <TeamOutlined />, label: t("nav.users"), minRole: ROLE_ADMIN },
-    { key: "/log", icon: <FileTextOutlined />, label: t("nav.logs"), minRole: 1 },
-    { key: "/chat", icon: <MessageOutlined />, label: t("nav.chat"), minRole: 1, hidden: !status.chat_link },
-    { key: "/setting", icon: <SettingOutlined />, label: t("nav.settings"), minRole: 1 },
-    { key: "/about", icon: <InfoCircleOutlined />, label: t("nav.about"), minRole: 0 },
+    { key: "/", icon: <HomeOutlined aria-hidden />, label: t("nav.home"), minRole: 0 },
+    { key: "/dashboard", icon: <BarChartOutlined aria-hidden />, label: t("nav.dashboard"), minRole: 1 },
+    { key: "/channel", icon: <ApiOutlined aria-hidden />, label: t("nav.channels"), minRole: ROLE_ADMIN },
+    { key: "/token", icon: <KeyOutlined aria-hidden />, label: t("nav.tokens"), minRole: 1 },
+    { key: "/redemption", icon: <GiftOutlined aria-hidden />, label: t("nav.redemptions"), minRole: ROLE_ADMIN },
+    { key: "/topup", icon: <DollarOutlined aria-hidden />, label: t("nav.topup"), minRole: 1 },
+    { key: "/user", icon: <TeamOutlined aria-hidden />, label: t("nav.users"), minRole: ROLE_ADMIN },
+    { key: "/log", icon: <FileTextOutlined aria-hidden />, label: t("nav.logs"), minRole: 1 },
+    { key: "/chat", icon: <MessageOutlined aria-hidden />, label: t("nav.chat"), minRole: 1, hidden: !status.chat_link },
+    { key: "/setting", icon: <SettingOutlined aria-hidden />, label: t("nav.settings"), minRole: 1 },
+    { key: "/about", icon: <InfoCircleOutlined aria-hidden />, label: t("nav.about"), minRole: 0 },
   ];
 }
 
@@ -73,14 +73,14 @@ function AccountMenu() {
       <Dropdown
         menu={{ items: languages, selectable: true, selectedKeys: [i18n.language], onClick: ({ key }) => switchLanguage(key as Language) }}
       >
-        <Button type="text" icon={<TranslationOutlined />} aria-label={t("language")} />
+        <Button type="text" icon={<TranslationOutlined aria-hidden />} aria-label={t("language")} />
       </Dropdown>
       {user ? (
         <Dropdown
           menu={{
             items: [
-              { key: "setting", icon: <UserOutlined />, label: t("nav.settings") },
-              { key: "logout", icon: <LogoutOutlined />, label: t("logout") },
+              { key: "setting", icon: <UserOutlined aria-hidden />, label: t("nav.settings") },
+              { key: "logout", icon: <LogoutOutlined aria-hidden />, label: t("logout") },
             ],
             onClick: async ({ key }) => {
               if (key === "logout") {
@@ -90,7 +90,7 @@ function AccountMenu() {
             },
           }}
         >
-          <Button type="text" icon={<UserOutlined />}>{user.display_name || user.username}</Button>
+          <Button type="text" icon={<UserOutlined aria-hidden />}>{user.display_name || user.username}</Button>
         </Dropdown>
       ) : (
         <Button type="primary" onClick={() => navigate("/login")}>{t("login")}</Button>
@@ -99,12 +99,19 @@ function AccountMenu() {
   );
 }
 
+/** Logo and site name; a long name wraps to two lines, then ends in an ellipsis with the full name as a tooltip. */
 function Brand() {
   const { status } = useSession();
+  const name = status.system_name || "Tollgate";
   return (
     <Link to="/" style={{ display: "flex", alignItems: "center", gap: 8, minWidth: 0 }}>
-      {status.logo ? <img src={status.logo} alt="" style={{ height: 28 }} /> : <AppstoreOutlined style={{ fontSize: 22 }} />}
-      <Typography.Text strong ellipsis style={{ fontSize: 16 }}>{status.system_name || "Tollgate"}</Typography.Text>
+      {status.logo
+        ? <img src={status.logo} alt="" style={{ height: 28, flex: "none" }} />
+        : <AppstoreOutlined aria-hidden style={{ fontSize: 22, flex: "none" }} />}
+      <Typography.Paragraph strong ellipsis={{ rows: 2, tooltip: name }}
+        style={{ fontSize: 16, lineHeight: 1.25, margin: 0, minWidth: 0, wordBreak: "break-word" }}>
+        {name}
+      </Typography.Paragraph>
     </Link>
   );
 }
@@ -124,6 +131,7 @@ function Footer() {
 }
 
 export default function AppLayout() {
+  const { t } = useTranslation();
   const screens = Grid.useBreakpoint();
   const phone = !screens.md;
   const [drawerOpen, setDrawerOpen] = useState(false);
@@ -139,7 +147,7 @@ export default function AppLayout() {
         <Layout.Header style={{ background: "#fff", padding: "0 16px", display: "flex", alignItems: "center", justifyContent: "space-between", borderBottom: "1px solid #f0f0f0" }}>
           {phone ? (
             <Space>
-              <Button type="text" icon={<MenuOutlined />} aria-label="menu" onClick={() => setDrawerOpen(true)} />
+              <Button type="text" icon={<MenuOutlined aria-hidden />} aria-label={t("menu")} onClick={() => setDrawerOpen(true)} />
               <Brand />
             </Space>
           ) : <span />}

@@ -74,9 +74,11 @@ export default function ChannelCards({ rows, total, page, pageSize, loading, emp
             </Flex>
           </Card>
         ))}
-        <Flex justify="center">
-          <Pagination simple current={page} pageSize={pageSize} total={total} onChange={onPage} />
-        </Flex>
+        {total > 0 && (
+          <Flex justify="center">
+            <Pagination simple current={page} pageSize={pageSize} total={total} onChange={onPage} />
+          </Flex>
+        )}
       </Flex>
     </Spin>
   );

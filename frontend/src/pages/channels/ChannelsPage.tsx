@@ -124,8 +124,10 @@ export default function ChannelsPage() {
 
   return (
     <>
-      <Typography.Title level={3}>{t("list.title")}</Typography.Title>
-      <Typography.Paragraph type="secondary">{t("list.intro")}</Typography.Paragraph>
+      <div style={{ marginBottom: 16 }}>
+        <Typography.Title level={3} style={{ margin: 0 }}>{t("list.title")}</Typography.Title>
+        <Typography.Text type="secondary">{t("list.intro")}</Typography.Text>
+      </div>
       <ChannelsToolbar keyword={keyword} onSearch={(word) => setView({ keyword: word, page: 1 })} onChanged={load} />
       {phone ? (
         <ChannelCards {...view} rows={rows} total={total} page={page} pageSize={pageSize} loading={loading}
@@ -134,7 +136,7 @@ export default function ChannelsPage() {
         <Table<Channel>
           rowKey="id" size="middle" columns={columns} dataSource={rows} loading={loading} scroll={{ x: "max-content" }}
           showSorterTooltip={false} locale={{ emptyText: <Empty description={emptyText} /> }}
-          pagination={{
+          pagination={total === 0 ? false : {
             current: page, pageSize, total, showSizeChanger: true, pageSizeOptions: PAGE_SIZES,
             showTotal: (count) => t("list.total", { count }), onChange: onPage,
           }}

@@ -100,7 +100,7 @@ export function InlineNumber({ value, min, label, onCommit }: InlineNumberProps)
     }
   };
   return (
-    <InputNumber size="small" style={{ width: 76 }} value={draft} min={min} precision={0} disabled={busy}
+    <InputNumber size="small" style={{ width: 64 }} value={draft} min={min} precision={0} disabled={busy}
       aria-label={label} onChange={(next) => setDraft(typeof next === "number" ? next : null)}
       onBlur={commit} onPressEnter={commit} />
   );

@@ -1,5 +1,5 @@
 // The columns of the channel table (desktop and tablet; phones get ChannelCards).
-import { Space, Tag, Tooltip, Typography } from "antd";
+import { Flex, Space, Tag, Tooltip, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import type { TFunction } from "i18next";
 import { formatQuota, type QuotaDisplay } from "../../lib/quota";
@@ -42,7 +42,7 @@ export function channelColumns(ctx: ChannelViewContext, fixedActions: boolean): 
   const { t, types, quotaDisplay, failures, actions } = ctx;
   const sorter = (key: SortKey) => ({ sorter: comparator(key, types), dataIndex: key });
   return [
-    { title: t("fields.id"), ...sorter("id"), width: 64 },
+    { title: t("fields.id"), ...sorter("id"), width: 56 },
     {
       title: t("fields.name"), ...sorter("name"),
       render: (name: string, row) => (
@@ -51,16 +51,38 @@ export function channelColumns(ctx: ChannelViewContext, fixedActions: boolean): 
         </Tooltip>
       ),
     },
-    { title: t("fields.group"), dataIndex: "group", render: (group: string) => <GroupTags group={group} /> },
-    { title: t("fields.type"), ...sorter("type"), render: (type: number) => <TypeTag types={types} id={type} t={t} /> },
-    { title: t("fields.status"), ...sorter("status"), render: (status: number) => <StatusTag status={status} /> },
     {
-      title: t("fields.responseTime"), ...sorter("response_time"),
-      render: (_: number, row) => <ResponseTime channel={row} failure={failures[row.id]} />,
+      // Type and groups share a column so the table fits a 1280 px screen.
+      title: t("list.typeAndGroups"), ...sorter("type"),
+      render: (type: number, row) => (
+        <Space size={[0, 4]} wrap style={{ maxWidth: 160 }}>
+          <TypeTag types={types} id={type} t={t} />
+          <GroupTags group={row.group} />
+        </Space>
+      ),
     },
     {
-      title: t("fields.balance"), ...sorter("balance"),
-      render: (_: number, row) => <BalanceCell channel={row} onRefresh={() => actions.refreshBalance(row)} />,
+      // The last test's response time sits under the status: one column less to fit 1280 px.
+      title: t("fields.status"), ...sorter("status"),
+      render: (status: number, row) => (
+        <Flex vertical align="start" gap={4}>
+          <StatusTag status={status} />
+          <ResponseTime channel={row} failure={failures[row.id]} />
+        </Flex>
+      ),
+    },
+    {
+      title: t("list.balanceAndUsed"), ...sorter("balance"),
+      render: (_: number, row) => (
+        <Flex vertical align="start">
+          <BalanceCell channel={row} onRefresh={() => actions.refreshBalance(row)} />
+          <Tooltip title={t("fields.usedQuota")}>
+            <Typography.Text type="secondary" style={{ fontSize: 12, paddingInline: 7 }}>
+              {formatQuota(row.used_quota, quotaDisplay)}
+            </Typography.Text>
+          </Tooltip>
+        </Flex>
+      ),
     },
     {
       title: t("fields.priority"), ...sorter("priority"),
@@ -76,7 +98,6 @@ export function channelColumns(ctx: ChannelViewContext, fixedActions: boolean): 
           onCommit={(next) => actions.setNumber(row, "weight", next)} />
       ),
     },
-    { title: t("fields.usedQuota"), ...sorter("used_quota"), render: (quota: number) => formatQuota(quota, quotaDisplay) },
     {
       title: t("list.actions"), key: "actions", fixed: fixedActions ? "right" : undefined,
       render: (_: unknown, row) => <RowActions channel={row} actions={actions} />,

@@ -2,7 +2,7 @@
 import {
   ApiOutlined, FireOutlined, SwapOutlined, ThunderboltOutlined, WalletOutlined, FieldNumberOutlined,
 } from "@ant-design/icons";
-import { Card, Col, Row, Statistic, Tooltip } from "antd";
+import { Card, Col, Row, Tooltip, Typography } from "antd";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { formatQuota } from "../../lib/quota";
@@ -17,15 +17,24 @@ interface StatItem {
   hint?: string;
 }
 
+// Long figures ("$1,000,000,000") shrink, then end in an ellipsis whose tooltip shows the whole value.
+const valueSize = (value: string) => (value.length > 12 ? 18 : value.length > 9 ? 20 : 24);
+
 function StatCard({ card, title }: { card: StatItem; title: string }) {
+  const label = (
+    <span><span aria-hidden style={{ color: card.color, marginInlineEnd: 6 }}>{card.icon}</span>{title}</span>
+  );
   return (
     <Card size="small" style={{ height: "100%" }}>
-      <Tooltip title={card.hint}>
-        <Statistic
-          title={<span><span style={{ color: card.color, marginInlineEnd: 6 }}>{card.icon}</span>{title}</span>}
-          value={card.value}
-        />
-      </Tooltip>
+      <Typography.Text type="secondary" style={{ display: "block", marginBottom: 4 }}>
+        {card.hint ? <Tooltip title={card.hint}>{label}</Tooltip> : label}
+      </Typography.Text>
+      <Typography.Text
+        ellipsis={{ tooltip: card.value }}
+        style={{ display: "block", fontSize: valueSize(card.value), lineHeight: "32px", fontVariantNumeric: "tabular-nums" }}
+      >
+        {card.value}
+      </Typography.Text>
     </Card>
   );
 }
@@ -48,7 +57,7 @@ export default function StatCards({ user, today }: { user: CurrentUser | null; t
   return (
     <Row gutter={[12, 12]}>
       {cards.map((card) => (
-        <Col key={card.key} xs={12} md={8} xl={4}>
+        <Col key={card.key} xs={12} md={8} xxl={4}>
           <StatCard card={card} title={t(`stats.${card.key}`)} />
         </Col>
       ))}

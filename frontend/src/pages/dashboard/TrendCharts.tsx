@@ -5,13 +5,16 @@ import { useTranslation } from "react-i18next";
 import {
   Area, AreaChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis,
 } from "recharts";
-import { formatQuota } from "../../lib/quota";
+import { formatQuota, quotaToDollars } from "../../lib/quota";
 import { useSession } from "../../session";
 import { shortDay, type DayPoint } from "./series";
 
 const CHART_HEIGHT = 240;
 const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
 export const compactNumber = (value: number) => compact.format(value);
+const smallDollars = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 2 });
+const dollarTick = (dollars: number) =>
+  `$${Math.abs(dollars) >= 1 || dollars === 0 ? compact.format(dollars) : smallDollars.format(dollars)}`;
 const plainNumber = (value: unknown) => Number(value ?? 0).toLocaleString("en-US");
 
 function ChartCard({ title, children }: { title: string; children: ReactElement }) {
@@ -24,17 +27,18 @@ function ChartCard({ title, children }: { title: string; children: ReactElement 
   );
 }
 
-const axes = (format: (value: number) => string = compactNumber) => [
+const axes = (format: (value: number) => string = compactNumber, width = 56) => [
   <CartesianGrid key="grid" strokeDasharray="3 3" vertical={false} />,
   <XAxis key="x" dataKey="day" tickFormatter={shortDay} fontSize={12} padding={{ left: 8, right: 8 }} />,
-  <YAxis key="y" tickFormatter={format} fontSize={12} width={56} allowDecimals={false} />,
+  <YAxis key="y" tickFormatter={format} fontSize={12} width={width} allowDecimals={false} />,
 ];
 
 export default function TrendCharts({ points }: { points: DayPoint[] }) {
   const { t } = useTranslation("dashboard");
   const { status } = useSession();
   const quota = (value: number) => formatQuota(value, status);
-  const quotaTick = (value: number) => (status.display_in_currency ? quota(value) : compactNumber(value));
+  // Axis ticks stay short: "$1.2K", "$0.00016" (two significant digits), or compact units.
+  const quotaTick = (value: number) => (status.display_in_currency ? dollarTick(quotaToDollars(value, status)) : compactNumber(value));
   return (
     <Row gutter={[12, 12]}>
       <Col xs={24} lg={8}>
@@ -55,7 +59,7 @@ export default function TrendCharts({ points }: { points: DayPoint[] }) {
                 <stop offset="95%" stopColor="#ae3ec9" stopOpacity={0.02} />
               </linearGradient>
             </defs>
-            {axes(quotaTick)}
+            {axes(quotaTick, status.display_in_currency ? 72 : 56)}
             <Tooltip formatter={(value) => [quota(Number(value ?? 0)), t("series.quota")]} />
             <Area type="monotone" dataKey="quota" name={t("series.quota")} stroke="#ae3ec9" strokeWidth={2} fill="url(#quotaFill)" />
           </AreaChart>

@@ -8,7 +8,7 @@ import { useSession } from "../../session";
 
 export default function AboutPage() {
   const { t } = useTranslation("home");
-  const { status } = useSession();
+  const { status, isRoot } = useSession();
   const [about, setAbout] = useState<string | null>(null);
   const [error, setError] = useState("");
 
@@ -39,7 +39,7 @@ export default function AboutPage() {
       ) : (
         <Typography>
           <Typography.Paragraph>{t("about.default", { name })}</Typography.Paragraph>
-          <Typography.Paragraph type="secondary">{t("about.adminHint")}</Typography.Paragraph>
+          {isRoot && <Typography.Paragraph type="secondary">{t("about.adminHint")}</Typography.Paragraph>}
           {error && <Typography.Paragraph type="danger">{error}</Typography.Paragraph>}
           {status.version && (
             <Typography.Paragraph type="secondary">{t("about.version", { version: status.version })}</Typography.Paragraph>

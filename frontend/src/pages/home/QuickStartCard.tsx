@@ -51,7 +51,8 @@ export default function QuickStartCard() {
         </Flex>
         <pre
           style={{
-            margin: 0, padding: "12px 16px", color: "#e6e9f2", fontSize: 13, lineHeight: 1.6, overflowX: "auto",
+            margin: 0, padding: "12px 16px", color: "#e6e9f2", fontSize: 13, lineHeight: 1.6,
+            whiteSpace: "pre-wrap", overflowWrap: "anywhere", // wraps on a phone instead of cutting the command
             fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
           }}
         >

@@ -1,16 +1,15 @@
 // The default home page's hero: who we are, the OpenAI base URL to copy, and the next step to take.
 import { ArrowRightOutlined, KeyOutlined, LoginOutlined, SafetyCertificateFilled } from "@ant-design/icons";
-import { Button, Card, Flex, Typography } from "antd";
+import { Card, Flex, Typography } from "antd";
 import { useTranslation } from "react-i18next";
-import { useNavigate } from "react-router";
 import { useSession } from "../../session";
 import { baseUrl } from "./apiExample";
 import CopyField from "./CopyField";
+import LinkButton from "./LinkButton";
 
 export default function WelcomeCard() {
   const { t } = useTranslation("home");
   const { status, user } = useSession();
-  const navigate = useNavigate();
   const name = status.system_name || "Tollgate";
 
   return (
@@ -56,21 +55,21 @@ export default function WelcomeCard() {
       <Flex gap={12} wrap style={{ marginTop: 20 }}>
         {user ? (
           <>
-            <Button type="primary" size="large" icon={<KeyOutlined />} onClick={() => navigate("/token")}>
+            <LinkButton type="primary" size="large" icon={<KeyOutlined aria-hidden />} to="/token">
               {t("welcome.getKey")}
-            </Button>
-            <Button size="large" onClick={() => navigate("/dashboard")}>
-              {t("welcome.dashboard")} <ArrowRightOutlined />
-            </Button>
+            </LinkButton>
+            <LinkButton size="large" to="/dashboard">
+              {t("welcome.dashboard")} <ArrowRightOutlined aria-hidden />
+            </LinkButton>
           </>
         ) : (
           <>
-            <Button type="primary" size="large" icon={<LoginOutlined />} onClick={() => navigate("/login")}>
+            <LinkButton type="primary" size="large" icon={<LoginOutlined aria-hidden />} to="/login">
               {t("welcome.login")}
-            </Button>
-            <Button size="large" onClick={() => navigate("/register")}>
+            </LinkButton>
+            <LinkButton size="large" to="/register">
               {t("welcome.register")}
-            </Button>
+            </LinkButton>
           </>
         )}
       </Flex>
