@@ -42,6 +42,7 @@ BATCH_SEQ, EXTERNAL_CHANGES, FLUSH_LOCK = "tg:ledger:seq", "tg:ledger:external",
 # The options row holding the number of the last batch applied to a database (see app.billing.flush).
 WATERMARK_OPTION = "LedgerFlushedBatch"
 _LOAD_ATTEMPTS = 50
+_RESERVE_ROUNDS = 30
 
 # The SQL ledger's columns for each holder, and the Redis balance field that mirrors the first one.
 _BALANCES = {"user": ("quota", User.quota, User.id), "token": ("remain", Token.remain_quota, Token.id)}
@@ -175,7 +176,10 @@ class RedisLedger(Ledger):
         token_prefix = "" if account.token_unlimited else _prefix("token", account.token_id)
         keys = [balance_key("token", account.token_id), balance_key("user", account.user_id), PENDING]
         args = [amount, -amount, int(time.time()), token_prefix, _prefix("user", account.user_id)]
-        for _ in range(5):  # load the token, load the user, reserve; twice more if a balance expires meanwhile
+        # Load the token, load the user, reserve: three rounds normally. Balances only vanish on their TTL
+        # or an admin's edit, but a reload shared with other requests (single-flight) may have been read
+        # before the latest eviction, so allow many more rounds before calling the ledger busy.
+        for _ in range(_RESERVE_ROUNDS):
             verdict = self._reserve(keys=keys, args=args).decode()
             if verdict == "ok":
                 return
