@@ -5,15 +5,10 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 import redis as redis_lib
@@ -33,9 +28,8 @@ from app.models.user import ROLE_ROOT
 from tests import factories
 from tests.conftest import build_app, dispose, set_options
 from tests.smtp_server import SMTP_PASSWORD, configure_smtp, smtp_server
+from tests.workers.cluster import running_celery_worker
 
-ROOT = Path(__file__).resolve().parents[1]
-CELERY = Path(sys.executable).with_name("celery")
 ROOT_EMAIL = "root@tollgate.test"
 USER_EMAIL = "alice@example.com"
 CHANNEL_KEY = "sk-upstream-secret-key"
@@ -309,22 +303,8 @@ def test_task_arguments_carry_no_address_key_or_secret(redis_app, redis_url):
 def worker(tmp_path, redis_url):
     settings = {"SQL_DSN": "", "LOG_SQL_DSN": "", "SQLITE_PATH": str(tmp_path / "tollgate.db"),
                 "REDIS_CONN_STRING": redis_url, "SESSION_SECRET": "test-secret"}
-    log_file = open(tmp_path / "worker.log", "w+")
-    process = subprocess.Popen(
-        [str(CELERY), "-A", "celery_app", "worker", "--pool=solo", "-Q", "celery", "--concurrency=1",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
-        cwd=ROOT, env={**os.environ, **settings}, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
-    yield settings, process
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
-    log_file.seek(0)
-    print(log_file.read())  # shown when the test fails
-    log_file.close()
+    with running_celery_worker(settings, tmp_path) as process:
+        yield settings, process
 
 
 def test_a_real_worker_delivers_the_alerts(worker):

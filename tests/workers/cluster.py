@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+from contextlib import contextmanager
 import socket
 import subprocess
 import sys
@@ -68,6 +69,17 @@ def celery_worker(env: dict, log_dir: Path) -> Process:
     return Process("worker", [str(CELERY), "-A", "celery_app", "worker", "--pool=solo", "--concurrency=1",
                               "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
                    env, log_dir).start()
+
+
+@contextmanager
+def running_celery_worker(env: dict, log_dir: Path):
+    """A Celery worker for the length of a test; its output is printed at the end (shown on failure)."""
+    worker = celery_worker(env, log_dir)
+    try:
+        yield worker.process
+    finally:
+        worker.stop()
+        print(worker.output())
 
 
 def celery_beat(env: dict, log_dir: Path) -> Process:

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import redis as redis_lib
@@ -18,11 +13,10 @@ from app.extensions import db
 from app.models import Log
 from tests.billing.test_ledger_redis import log_row, make_holders
 from tests.conftest import build_app, dispose, require_service
+from tests.workers.cluster import running_celery_worker
 from workers.quota import flush_quota_ledger
 
-ROOT = Path(__file__).resolve().parents[2]
 WORKER_REDIS = "redis://127.0.0.1:6379/14"
-CELERY = Path(sys.executable).with_name("celery")
 
 
 @pytest.fixture
@@ -43,22 +37,8 @@ def settings(tmp_path, worker_redis) -> dict:
 
 @pytest.fixture
 def worker(settings, tmp_path):
-    log_file = open(tmp_path / "worker.log", "w+")
-    process = subprocess.Popen(
-        [str(CELERY), "-A", "celery_app", "worker", "--pool=solo", "-Q", "celery", "--concurrency=1",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
-        cwd=ROOT, env={**os.environ, **settings}, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
-    yield process
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
-    log_file.seek(0)
-    print(log_file.read())  # shown when the test fails
-    log_file.close()
+    with running_celery_worker(settings, tmp_path) as process:
+        yield process
 
 
 def test_a_real_worker_flushes_the_quota_ledger(settings, worker):
