@@ -6,7 +6,7 @@ import { useNavigate, useParams } from "react-router";
 import { api } from "../../api/client";
 import { useSession } from "../../session";
 import { errorText } from "../tokens/feedback";
-import PageHeader from "../tokens/PageHeader";
+import PageHeader from "../../components/PageHeader";
 import QuotaInput from "../tokens/QuotaInput";
 import CreatedCodesModal, { type CreatedBatch } from "./CreatedCodesModal";
 import { MAX_BATCH, MAX_NAME_LENGTH, type Redemption } from "./types";

@@ -1,13 +1,11 @@
 // /redemption (admin): every redemption code, with search and server paging.
-import { PlusOutlined, ReloadOutlined } from "@ant-design/icons";
-import { Button, Card, Empty, Grid, Input, Table, Tag, Typography } from "antd";
+import { Grid, Table, Tag, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
-import { useNavigate } from "react-router";
 import { formatQuota } from "../../lib/quota";
 import { useSession } from "../../session";
-import PageHeader from "../tokens/PageHeader";
+import ListFrame, { ListEmpty } from "../../components/ListFrame";
 import TimeText from "../tokens/TimeText";
 import { usePagedList } from "../tokens/usePagedList";
 import RedemptionActions from "./RedemptionActions";
@@ -22,7 +20,6 @@ const STATUS_TAGS: Record<number, { color: string; label: string }> = {
 export default function RedemptionsPage() {
   const { t } = useTranslation("redemptions");
   const { status } = useSession();
-  const navigate = useNavigate();
   const list = usePagedList<Redemption>("/api/redemption/", "/api/redemption/search");
   const { updateRow, afterRemove } = list;
   const phone = !Grid.useBreakpoint().md;
@@ -66,52 +63,20 @@ export default function RedemptionsPage() {
     [t, status, updateRow, afterRemove],
   );
 
-  const addButton = (
-    <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate("/redemption/add")}>
-      {t("list.add")}
-    </Button>
-  );
-
   return (
-    <>
-      <PageHeader
-        title={t("list.title")}
-        extra={
-          <>
-            <Button icon={<ReloadOutlined />} onClick={list.reload}>
-              {t("actions.refresh", { ns: "common" })}
-            </Button>
-            {addButton}
-          </>
-        }
+    <ListFrame ns="redemptions" addPath="/redemption/add" onRefresh={list.reload} onSearch={list.search}>
+      <Table<Redemption>
+        rowKey="id"
+        columns={columns}
+        dataSource={list.rows}
+        loading={list.loading}
+        pagination={list.pagination}
+        scroll={{ x: true }}
+        size={phone ? "small" : "middle"}
+        locale={{
+          emptyText: <ListEmpty ns="redemptions" keyword={list.query.keyword} />,
+        }}
       />
-      <Card styles={{ body: phone ? { padding: 12 } : undefined }}>
-        <Input.Search
-          placeholder={t("list.searchPlaceholder")}
-          aria-label={t("list.searchLabel")}
-          enterButton={t("actions.search", { ns: "common" })}
-          allowClear
-          onSearch={list.search}
-          style={{ maxWidth: 420, marginBottom: 16 }}
-        />
-        <Table<Redemption>
-          rowKey="id"
-          columns={columns}
-          dataSource={list.rows}
-          loading={list.loading}
-          pagination={list.pagination}
-          scroll={{ x: true }}
-          size={phone ? "small" : "middle"}
-          locale={{
-            emptyText: (
-              <Empty
-                image={Empty.PRESENTED_IMAGE_SIMPLE}
-                description={list.query.keyword ? t("list.noMatch", { keyword: list.query.keyword }) : t("list.empty")}
-              />
-            ),
-          }}
-        />
-      </Card>
-    </>
+    </ListFrame>
   );
 }

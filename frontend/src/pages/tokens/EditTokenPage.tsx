@@ -8,7 +8,7 @@ import { isValidExpiry } from "./expiry";
 import ExpiryField from "./ExpiryField";
 import { errorText } from "./feedback";
 import KeyRevealModal from "./KeyRevealModal";
-import PageHeader from "./PageHeader";
+import PageHeader from "../../components/PageHeader";
 import QuotaInput from "./QuotaInput";
 import { fullKey } from "./chatLinks";
 import { DEFAULT_NEW_QUOTA, NEVER_EXPIRES, splitList, type Token } from "./types";

@@ -7,7 +7,7 @@ import { api } from "../../api/client";
 import { formatQuota } from "../../lib/quota";
 import { useSession } from "../../session";
 import { errorText } from "../tokens/feedback";
-import PageHeader from "../tokens/PageHeader";
+import PageHeader from "../../components/PageHeader";
 import { newTransactionId, topUpUrl } from "./topUpLink";
 
 export default function TopUpPage() {

@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { api } from "../../api/client";
 import { errorText } from "../tokens/feedback";
-import PageHeader from "../tokens/PageHeader";
+import PageHeader from "../../components/PageHeader";
 import ProfileFields from "./ProfileFields";
 
 interface Values {

@@ -6,7 +6,7 @@ import { useNavigate, useParams } from "react-router";
 import { api } from "../../api/client";
 import { useSession } from "../../session";
 import { errorText } from "../tokens/feedback";
-import PageHeader from "../tokens/PageHeader";
+import PageHeader from "../../components/PageHeader";
 import QuotaInput from "../tokens/QuotaInput";
 import BoundAccounts from "./BoundAccounts";
 import ProfileFields from "./ProfileFields";

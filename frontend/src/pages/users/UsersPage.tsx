@@ -1,14 +1,12 @@
 // /user (admin): every user below the caller's role, with search, server paging and sorting by usage.
-import { PlusOutlined, ReloadOutlined } from "@ant-design/icons";
-import { Button, Card, Empty, Grid, Input, Space, Table, Tag, Typography } from "antd";
+import { Grid, Space, Table, Tag, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import type { SorterResult } from "antd/es/table/interface";
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
-import { useNavigate } from "react-router";
 import { formatQuota } from "../../lib/quota";
 import { ROLE_ADMIN, ROLE_ROOT, useSession } from "../../session";
-import PageHeader from "../tokens/PageHeader";
+import ListFrame, { ListEmpty } from "../../components/ListFrame";
 import { usePagedList } from "../tokens/usePagedList";
 import { USER_DELETED, USER_DISABLED, USER_ENABLED, type User } from "./types";
 import UserActions from "./UserActions";
@@ -28,7 +26,6 @@ function roleTag(role: number) {
 export default function UsersPage() {
   const { t } = useTranslation("users");
   const { status } = useSession();
-  const navigate = useNavigate();
   const list = usePagedList<User>("/api/user/", "/api/user/search");
   const { updateRow, afterRemove } = list;
   const phone = !Grid.useBreakpoint().md;
@@ -86,56 +83,24 @@ export default function UsersPage() {
     ];
   }, [t, status, order, updateRow, afterRemove]);
 
-  const addButton = (
-    <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate("/user/add")}>
-      {t("list.add")}
-    </Button>
-  );
-
   return (
-    <>
-      <PageHeader
-        title={t("list.title")}
-        extra={
-          <>
-            <Button icon={<ReloadOutlined />} onClick={list.reload}>
-              {t("actions.refresh", { ns: "common" })}
-            </Button>
-            {addButton}
-          </>
-        }
+    <ListFrame ns="users" addPath="/user/add" onRefresh={list.reload} onSearch={list.search}>
+      <Table<User>
+        rowKey="id"
+        columns={columns}
+        dataSource={list.rows}
+        loading={list.loading}
+        pagination={list.pagination}
+        scroll={{ x: true }}
+        size={phone ? "small" : "middle"}
+        onChange={(_, __, sorter) => {
+          const single = sorter as SorterResult<User>;
+          list.setOrder(single.order ? String(single.columnKey ?? "") : "");
+        }}
+        locale={{
+          emptyText: <ListEmpty ns="users" keyword={list.query.keyword} />,
+        }}
       />
-      <Card styles={{ body: phone ? { padding: 12 } : undefined }}>
-        <Input.Search
-          placeholder={t("list.searchPlaceholder")}
-          aria-label={t("list.searchLabel")}
-          enterButton={t("actions.search", { ns: "common" })}
-          allowClear
-          onSearch={list.search}
-          style={{ maxWidth: 420, marginBottom: 16 }}
-        />
-        <Table<User>
-          rowKey="id"
-          columns={columns}
-          dataSource={list.rows}
-          loading={list.loading}
-          pagination={list.pagination}
-          scroll={{ x: true }}
-          size={phone ? "small" : "middle"}
-          onChange={(_, __, sorter) => {
-            const single = sorter as SorterResult<User>;
-            list.setOrder(single.order ? String(single.columnKey ?? "") : "");
-          }}
-          locale={{
-            emptyText: (
-              <Empty
-                image={Empty.PRESENTED_IMAGE_SIMPLE}
-                description={list.query.keyword ? t("list.noMatch", { keyword: list.query.keyword }) : t("list.empty")}
-              />
-            ),
-          }}
-        />
-      </Card>
-    </>
+    </ListFrame>
   );
 }
