@@ -1,13 +1,11 @@
 // One code's row actions: copy, enable/disable (until it is used), edit, delete.
 import { DeleteOutlined, EditOutlined } from "@ant-design/icons";
 import { App, Button, Popconfirm, Space } from "antd";
-import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
-import { api } from "../../api/client";
 import { copyText } from "../../lib/clipboard";
-import { errorText } from "../tokens/feedback";
 import IconAction from "../tokens/IconAction";
+import { useRowActions } from "../tokens/useRowActions";
 import { REDEMPTION_DISABLED, REDEMPTION_ENABLED, REDEMPTION_USED, type Redemption } from "./types";
 
 interface Props {
@@ -20,36 +18,15 @@ export default function RedemptionActions({ code, onChanged, onDeleted }: Props)
   const { t } = useTranslation("redemptions");
   const { message } = App.useApp();
   const navigate = useNavigate();
-  const [busy, setBusy] = useState(false);
+  const { busy, setStatus, remove } = useRowActions<Redemption>({
+    ns: "redemptions", base: "/api/redemption/", id: code.id, enabledStatus: REDEMPTION_ENABLED, onChanged, onDeleted,
+  });
   const used = code.status === REDEMPTION_USED;
   const enabled = code.status === REDEMPTION_ENABLED;
 
   const copy = async () => {
     if (await copyText(code.key)) message.success(t("list.copied"));
     else message.warning(t("list.copyFailed", { key: code.key }));
-  };
-
-  const setStatus = async (next: number) => {
-    setBusy(true);
-    try {
-      const saved = await api.put<Redemption>("/api/redemption/?status_only=true", { id: code.id, status: next });
-      onChanged({ status: saved?.status ?? next });
-      message.success(next === REDEMPTION_ENABLED ? t("list.enabled") : t("list.disabled"));
-    } catch (err) {
-      message.error(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const remove = async () => {
-    try {
-      await api.delete(`/api/redemption/${code.id}`);
-      message.success(t("list.deleted"));
-      onDeleted();
-    } catch (err) {
-      message.error(errorText(err));
-    }
   };
 
   return (

@@ -1,7 +1,6 @@
 // One key's row actions: copy (the key, or a chat-app link), enable/disable, edit, delete.
 import { DeleteOutlined, DownOutlined, EditOutlined } from "@ant-design/icons";
 import { App, Button, Dropdown, Popconfirm, Space, Typography } from "antd";
-import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { api } from "../../api/client";
@@ -11,6 +10,7 @@ import { chatAppLink, fullKey, type ChatApp } from "./chatLinks";
 import { errorText } from "./feedback";
 import IconAction from "./IconAction";
 import { TOKEN_DISABLED, TOKEN_ENABLED, type Token } from "./types";
+import { useRowActions } from "./useRowActions";
 
 interface Props {
   token: Token;
@@ -23,7 +23,9 @@ export default function TokenActions({ token, onChanged, onDeleted }: Props) {
   const { message, modal } = App.useApp();
   const { status } = useSession();
   const navigate = useNavigate();
-  const [busy, setBusy] = useState(false);
+  const { busy, setStatus, remove } = useRowActions<Token>({
+    ns: "tokens", base: "/api/token/", id: token.id, enabledStatus: TOKEN_ENABLED, onChanged, onDeleted,
+  });
 
   const copy = async (what: "key" | ChatApp) => {
     try {
@@ -34,29 +36,6 @@ export default function TokenActions({ token, onChanged, onDeleted }: Props) {
       if (!text) return;
       if (await copyText(text)) message.success(t("list.copied"));
       else modal.info({ title: t("list.copyManually"), content: <Typography.Text copyable code>{text}</Typography.Text> });
-    } catch (err) {
-      message.error(errorText(err));
-    }
-  };
-
-  const setStatus = async (next: number) => {
-    setBusy(true);
-    try {
-      const saved = await api.put<Token>("/api/token/?status_only=true", { id: token.id, status: next });
-      onChanged({ status: saved?.status ?? next });
-      message.success(next === TOKEN_ENABLED ? t("list.enabled") : t("list.disabled"));
-    } catch (err) {
-      message.error(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const remove = async () => {
-    try {
-      await api.delete(`/api/token/${token.id}`);
-      message.success(t("list.deleted"));
-      onDeleted();
     } catch (err) {
       message.error(errorText(err));
     }
