@@ -16,6 +16,9 @@ from app.models.user import ROLE_COMMON, new_access_token, new_aff_code
 
 _serial = itertools.count(1)
 PASSWORD_HASH = hash_password("password123")
+# Random-looking, as real keys are: the gateway masks any 8 characters of a channel's key in what it relays,
+# so a key spelling English words ("sk-upstream-…") would mask those words in the mock's replies.
+CHANNEL_KEY = "sk-4f0c9e1b7a3d52e86c0f9a1b3d5e7c92"
 
 
 def make_user(*, quota: int = 10_000_000, group: str = "default", role: int = ROLE_COMMON,
@@ -41,7 +44,7 @@ def make_token(user: User, *, remain_quota: int = 10_000_000, unlimited: bool = 
     return token, f"sk-{token.key}"
 
 
-def make_channel(base_url: str, *, type: int = ChannelType.OPENAI, key: str = "sk-upstream-secret-key",
+def make_channel(base_url: str, *, type: int = ChannelType.OPENAI, key: str = CHANNEL_KEY,
                  models: str = "gpt-4o-mini", group: str = "default", priority: int = 0, weight: int = 0,
                  model_mapping: str = "", system_prompt: str = "", config: str = "", status: int = 1,
                  name: str | None = None, other: str = "") -> Channel:
@@ -55,3 +58,11 @@ def make_channel(base_url: str, *, type: int = ChannelType.OPENAI, key: str = "s
     db.session.commit()
     invalidate_channels()
     return channel
+
+
+def make_hold(account, amount: int, request_id: str = "", *, channel_id: int = 0, deadline: int | None = None):
+    """A reservation's journal entry, as the relay hands it to the ledger (live for five minutes by default)."""
+    from app.billing.ledger import Hold
+
+    return Hold(request_id or f"request-{next(_serial)}", account, amount, channel_id,
+                int(time.time()) + 300 if deadline is None else deadline, {})

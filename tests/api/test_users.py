@@ -225,8 +225,9 @@ def test_quota_edit_racing_relay_debits_ends_as_some_serial_order(app_on):
     def debit_repeatedly():
         with app_on.app_context():
             for count in range(debits):
-                current_ledger().reserve(account, amount)
-                current_ledger().settle(Settlement(account, 0, amount, amount, None))
+                hold = factories.make_hold(account, amount)
+                current_ledger().reserve(hold)
+                current_ledger().settle(Settlement(hold.request_id, account, 0, amount, amount, None))
                 if count == debits // 4:
                     started.set()
             db.session.remove()

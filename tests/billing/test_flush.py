@@ -18,7 +18,7 @@ from app.billing.ledger import Settlement, current_ledger
 from app.billing.ledger_redis import FLUSH_LOCK, WATERMARK_OPTION
 from app.extensions import db
 from app.models import Option
-from tests import databases
+from tests import databases, factories
 from tests.billing.test_ledger_redis import REDIS_MODE, Holders, columns, log_row, make_holders
 from tests.conftest import build_app, dispose, require_service
 from workers.quota import flush_quota_ledger
@@ -49,12 +49,12 @@ def run_calls(app, holders: Holders, calls: int, tag: str) -> list[tuple[str, in
     with app.app_context():
         ledger = current_ledger()
         for number in range(calls):
-            ledger.reserve(holders.account, 100)
-            if number % 4 == 3:
-                ledger.refund(holders.account, 100)
-                continue
             charged, request_id = 30 + number, f"{tag}-{number:03}"
-            ledger.settle(Settlement(holders.account, holders.channel_id, 100, charged,
+            ledger.reserve(factories.make_hold(holders.account, 100, request_id))
+            if number % 4 == 3:
+                ledger.refund(request_id, holders.account, 100)
+                continue
+            ledger.settle(Settlement(request_id, holders.account, holders.channel_id, 100, charged,
                                      log_row(holders, request_id, charged)))
             logged.append((request_id, charged))
     return logged

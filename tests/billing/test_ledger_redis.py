@@ -96,7 +96,7 @@ def redis_app(empty_database, redis_url):
 def test_reserve_takes_from_token_and_user_together(ledger_app):
     holders = make_holders(ledger_app, user_quota=1000, token_remain=300)
     with ledger_app.app_context():
-        current_ledger().reserve(holders.account, 120)
+        current_ledger().reserve(factories.make_hold(holders.account, 120))
     after = columns(ledger_app, holders)
     assert (after["user_quota"], after["token_remain"], after["token_used"]) == (880, 180, 120)
     assert (after["user_used"], after["requests"], after["channel_used"], after["logs"]) == (0, 0, 0, [])
@@ -107,19 +107,31 @@ def test_reserve_refused_by_either_balance_takes_nothing(ledger_app, user_quota,
     holders = make_holders(ledger_app, user_quota=user_quota, token_remain=token_remain)
     with ledger_app.app_context():
         with pytest.raises(QuotaExhausted) as refused:
-            current_ledger().reserve(holders.account, 100)
-        current_ledger().reserve(holders.account, 99)  # exactly what is left still fits
+            current_ledger().reserve(factories.make_hold(holders.account, 100))
+        current_ledger().reserve(factories.make_hold(holders.account, 99))  # exactly what is left still fits
     assert refused.value.holder == refused_by
     after = columns(ledger_app, holders)
     assert (after["user_quota"], after["token_remain"], after["token_used"]) == (user_quota - 99, token_remain - 99, 99)
 
 
+@pytest.mark.parametrize("user_quota, token_remain, unlimited, expected", [
+    (1000, 300, False, 300), (200, 300, False, 200), (200, 0, True, 200)])
+def test_spendable_is_what_a_reservation_could_take(ledger_app, user_quota, token_remain, unlimited, expected):
+    holders = make_holders(ledger_app, user_quota=user_quota, token_remain=token_remain, unlimited=unlimited)
+    with ledger_app.app_context():
+        assert current_ledger().balances(holders.account).spendable == expected  # loads what Redis lacks
+        current_ledger().reserve(factories.make_hold(holders.account, expected))
+        assert current_ledger().balances(holders.account).spendable == 0
+        missing = Account(holders.user_id + 1000, holders.token_id + 1000, False)
+        assert current_ledger().balances(missing).spendable == 0
+
+
 def test_unlimited_token_is_not_checked_but_the_user_is(ledger_app):
     holders = make_holders(ledger_app, user_quota=100, token_remain=0, unlimited=True)
     with ledger_app.app_context():
-        current_ledger().reserve(holders.account, 60)
+        current_ledger().reserve(factories.make_hold(holders.account, 60))
         with pytest.raises(QuotaExhausted) as refused:
-            current_ledger().reserve(holders.account, 60)
+            current_ledger().reserve(factories.make_hold(holders.account, 60))
     assert refused.value.holder == "user"
     after = columns(ledger_app, holders)
     assert (after["user_quota"], after["token_remain"], after["token_used"]) == (40, 0, 0)
@@ -130,11 +142,11 @@ def test_settle_charges_the_difference_counts_the_call_and_logs_it(ledger_app, u
     holders = make_holders(ledger_app, user_quota=1000, token_remain=500, unlimited=unlimited)
     with ledger_app.app_context():
         ledger = current_ledger()
-        ledger.reserve(holders.account, 100)
-        ledger.settle(Settlement(holders.account, holders.channel_id, 100, 130, log_row(holders, "a", 130)))
-        ledger.reserve(holders.account, 100)
-        ledger.settle(Settlement(holders.account, holders.channel_id, 100, 20, log_row(holders, "b", 20)))
-        ledger.settle(Settlement(holders.account, holders.channel_id, 0, 0, None))  # free, unlogged, still counted
+        ledger.reserve(factories.make_hold(holders.account, 100, "a"))
+        ledger.settle(Settlement("a", holders.account, holders.channel_id, 100, 130, log_row(holders, "a", 130)))
+        ledger.reserve(factories.make_hold(holders.account, 100, "b"))
+        ledger.settle(Settlement("b", holders.account, holders.channel_id, 100, 20, log_row(holders, "b", 20)))
+        ledger.settle(Settlement("c", holders.account, holders.channel_id, 0, 0, None))  # free, unlogged, counted
     after = columns(ledger_app, holders)
     assert (after["user_quota"], after["user_used"], after["requests"]) == (850, 150, 3)
     assert (after["token_remain"], after["token_used"]) == ((500, 150) if unlimited else (350, 150))
@@ -145,10 +157,11 @@ def test_settle_charges_the_difference_counts_the_call_and_logs_it(ledger_app, u
 def test_refund_gives_the_whole_reservation_back(ledger_app):
     holders = make_holders(ledger_app, user_quota=1000, token_remain=500)
     with ledger_app.app_context():
-        current_ledger().reserve(holders.account, 400)
-        current_ledger().refund(holders.account, 400)
-        current_ledger().reserve(holders.account, 500)  # all of it is usable again
-        current_ledger().refund(holders.account, 500)
+        current_ledger().reserve(factories.make_hold(holders.account, 400, "a"))
+        assert current_ledger().refund("a", holders.account, 400)
+        current_ledger().reserve(factories.make_hold(holders.account, 500, "b"))  # all of it is usable again
+        assert current_ledger().refund("b", holders.account, 500)
+        assert not current_ledger().refund("b", holders.account, 500)  # once only
     after = columns(ledger_app, holders)
     assert (after["user_quota"], after["token_remain"], after["token_used"], after["requests"]) == (1000, 500, 0, 0)
 
@@ -157,9 +170,9 @@ def test_reserving_for_an_unknown_user_or_token_is_refused(ledger_app):
     holders = make_holders(ledger_app, user_quota=1000, token_remain=500)
     with ledger_app.app_context():
         with pytest.raises(QuotaExhausted) as no_token:
-            current_ledger().reserve(Account(holders.user_id, 999_999, False), 1)
+            current_ledger().reserve(factories.make_hold(Account(holders.user_id, 999_999, False), 1))
         with pytest.raises(QuotaExhausted) as no_user:
-            current_ledger().reserve(Account(999_999, holders.token_id, True), 1)
+            current_ledger().reserve(factories.make_hold(Account(999_999, holders.token_id, True), 1))
     assert (no_token.value.holder, no_user.value.holder) == ("token", "user")
 
 
@@ -179,7 +192,7 @@ def test_two_hundred_racing_reservations_on_a_token_worth_ten_admit_exactly_ten(
         with app.app_context():
             start.wait()
             try:
-                current_ledger().reserve(holders.account, 7)
+                current_ledger().reserve(factories.make_hold(holders.account, 7))
                 return True
             except QuotaExhausted as refused:
                 assert refused.holder == "token"
@@ -215,12 +228,13 @@ def test_balances_stay_exact_through_evictions_and_flushes_under_load(redis_app)
         with redis_app.app_context():
             ledger = current_ledger()
             for call in range(calls):
-                ledger.reserve(holders.account, 50)
+                request_id = f"{worker}-{call}"
+                ledger.reserve(factories.make_hold(holders.account, 50, request_id))
                 if call % 3 == 0:
-                    ledger.refund(holders.account, 50)
+                    ledger.refund(request_id, holders.account, 50)
                 else:
-                    ledger.settle(Settlement(holders.account, holders.channel_id, 50, 31,
-                                             log_row(holders, f"{worker}-{call}", 31)))
+                    ledger.settle(Settlement(request_id, holders.account, holders.channel_id, 50, 31,
+                                             log_row(holders, request_id, 31)))
             db.session.remove()
 
     def disturb() -> None:
@@ -255,14 +269,14 @@ def test_once_loaded_reserve_settle_and_refund_run_no_sql(redis_app):
     statements = []
     with redis_app.app_context():
         ledger = current_ledger()
-        ledger.reserve(holders.account, 10)  # the first use loads both balances
+        ledger.reserve(factories.make_hold(holders.account, 10, "first"))  # the first use loads both balances
         engine = db.engines[None]
         listener = lambda *args: statements.append(args[2])  # noqa: E731
         event.listen(engine, "before_cursor_execute", listener)
         try:
-            ledger.reserve(holders.account, 10)
-            ledger.settle(Settlement(holders.account, holders.channel_id, 10, 8, log_row(holders, "x", 8)))
-            ledger.refund(holders.account, 10)
+            ledger.reserve(factories.make_hold(holders.account, 10, "x"))
+            ledger.settle(Settlement("x", holders.account, holders.channel_id, 10, 8, log_row(holders, "x", 8)))
+            ledger.refund("first", holders.account, 10)
         finally:
             event.remove(engine, "before_cursor_execute", listener)
         assert ledger.redis.ttl(balance_key("user", holders.user_id)) > 0  # reloaded now and then, as a safety net
@@ -273,16 +287,16 @@ def test_a_dropped_balance_reloads_with_every_delta_not_yet_in_the_database(redi
     holders = make_holders(redis_app, user_quota=1000, token_remain=1000, unlimited=True)
     with redis_app.app_context():
         ledger = current_ledger()
-        ledger.reserve(holders.account, 300)  # pending
+        ledger.reserve(factories.make_hold(holders.account, 300))  # pending
         monkeypatch.setattr(flush_module, "_apply_deltas", _fail)
         with pytest.raises(SimulatedCrash):
             flush_to_db()  # the 300 is now in flight, not applied
         monkeypatch.undo()
-        ledger.reserve(holders.account, 200)  # pending again, next to the batch in flight
+        ledger.reserve(factories.make_hold(holders.account, 200))  # pending again, next to the batch in flight
         ledger.redis.delete(balance_key("user", holders.user_id))  # as a TTL expiry would
         with pytest.raises(QuotaExhausted):
-            ledger.reserve(holders.account, 501)
-        ledger.reserve(holders.account, 100)
+            ledger.reserve(factories.make_hold(holders.account, 501))
+        ledger.reserve(factories.make_hold(holders.account, 100))
         assert redis_balance(redis_app, "user", holders.user_id) == 400
 
         monkeypatch.setattr(flush_module, "_drop", _fail)
@@ -291,8 +305,8 @@ def test_a_dropped_balance_reloads_with_every_delta_not_yet_in_the_database(redi
         monkeypatch.undo()
         ledger.redis.delete(balance_key("user", holders.user_id))
         with pytest.raises(QuotaExhausted):
-            ledger.reserve(holders.account, 401)
-        ledger.reserve(holders.account, 400)
+            ledger.reserve(factories.make_hold(holders.account, 401))
+        ledger.reserve(factories.make_hold(holders.account, 400))
     assert columns(redis_app, holders)["user_quota"] == 0
 
 
@@ -300,12 +314,12 @@ def test_a_load_racing_a_completed_flush_reads_again(redis_app, monkeypatch):
     holders = make_holders(redis_app, user_quota=1000, token_remain=0, unlimited=True)
     with redis_app.app_context():
         ledger = current_ledger()
-        ledger.reserve(holders.account, 300)
+        ledger.reserve(factories.make_hold(holders.account, 300))
         ledger.redis.delete(balance_key("user", holders.user_id))
         reads = _interleave(monkeypatch, flush_to_db)  # the batch is applied and dropped between read and script
-        ledger.reserve(holders.account, 700)
+        ledger.reserve(factories.make_hold(holders.account, 700))
         with pytest.raises(QuotaExhausted):
-            ledger.reserve(holders.account, 1)
+            ledger.reserve(factories.make_hold(holders.account, 1))
     assert len(reads) == 2
     assert columns(redis_app, holders)["user_quota"] == 0
 
@@ -322,17 +336,17 @@ def test_an_external_credit_is_seen_at_once_and_never_twice(redis_app, monkeypat
 
     with redis_app.app_context():
         ledger = current_ledger()
-        ledger.reserve(holders.account, 400)
+        ledger.reserve(factories.make_hold(holders.account, 400))
         credit_in_database(500)
         assert redis_balance(redis_app, "user", holders.user_id) is None
-        ledger.reserve(holders.account, 100)
+        ledger.reserve(factories.make_hold(holders.account, 100))
         assert redis_balance(redis_app, "user", holders.user_id) == 1000
 
         ledger.redis.delete(balance_key("user", holders.user_id))
         reads = _interleave(monkeypatch, lambda: credit_in_database(250))  # lands between a load's read and script
-        ledger.reserve(holders.account, 1250)
+        ledger.reserve(factories.make_hold(holders.account, 1250))
         with pytest.raises(QuotaExhausted):
-            ledger.reserve(holders.account, 1)
+            ledger.reserve(factories.make_hold(holders.account, 1))
     assert len(reads) == 2
     assert columns(redis_app, holders)["user_quota"] == 0
 
@@ -349,15 +363,15 @@ def test_two_nodes_sharing_redis_and_postgresql_agree(redis_url):
             reserving, settling = nodes[number % 2], nodes[(number + 1) % 2]
             with reserving.app_context():
                 try:
-                    current_ledger().reserve(holders.account, 40)
+                    current_ledger().reserve(factories.make_hold(holders.account, 40, f"call-{number:03}"))
                 except QuotaExhausted:
                     return False
             with settling.app_context():
                 if number % 7 == 0:
-                    current_ledger().refund(holders.account, 40)
+                    current_ledger().refund(f"call-{number:03}", holders.account, 40)
                 else:
-                    current_ledger().settle(Settlement(holders.account, holders.channel_id, 40, 40,
-                                                       log_row(holders, f"call-{number:03}", 40)))
+                    current_ledger().settle(Settlement(f"call-{number:03}", holders.account, holders.channel_id, 40,
+                                                       40, log_row(holders, f"call-{number:03}", 40)))
                 if number % 10 == 0:
                     flush_to_db()
                 db.session.remove()

@@ -46,7 +46,7 @@ def test_a_real_worker_flushes_the_quota_ledger(settings, worker):
     try:
         holders = make_holders(app, user_quota=1_000)
         with app.app_context():
-            current_ledger().settle(Settlement(holders.account, holders.channel_id, 0, 42,
+            current_ledger().settle(Settlement("celery-call", holders.account, holders.channel_id, 0, 42,
                                                log_row(holders, "via-worker", 42)))
             assert not db.session.execute(select(Log.id).where(Log.request_id == "via-worker")).first()
             celery = app.extensions["celery"]

@@ -12,14 +12,17 @@ def schedule_for(**env: str) -> dict[str, tuple[str, float]]:
     return {name: (entry["task"], entry["schedule"]) for name, entry in beat_schedule(Config.from_env(env)).items()}
 
 
-def test_the_default_embedded_node_only_purges_logs():
-    assert schedule_for() == {"purge-old-logs": ("workers.logs.purge_old_logs", 86_400.0)}
+def test_the_default_embedded_node_sweeps_dead_reservations_and_purges_logs():
+    assert schedule_for() == {"sweep-quota-holds": ("workers.quota.sweep_quota_holds", 30.0),
+                              "purge-old-logs": ("workers.logs.purge_old_logs", 86_400.0)}
 
 
 def test_every_job_is_scheduled_when_everything_is_on():
     assert schedule_for(**REDIS, BATCH_UPDATE_ENABLED="true", BATCH_UPDATE_INTERVAL="7",
-                        CHANNEL_TEST_FREQUENCY="10", CHANNEL_UPDATE_FREQUENCY="30") == {
+                        CHANNEL_TEST_FREQUENCY="10", CHANNEL_UPDATE_FREQUENCY="30",
+                        RESERVATION_SWEEP_INTERVAL="5") == {
         "flush-quota-ledger": ("workers.quota.flush_quota_ledger", 7.0),
+        "sweep-quota-holds": ("workers.quota.sweep_quota_holds", 5.0),
         "test-all-channels": ("workers.channel_tests.test_all_channels", 600.0),
         "poll-channel-balances": ("workers.balances.poll_channel_balances", 1800.0),
         "purge-old-logs": ("workers.logs.purge_old_logs", 86_400.0),
@@ -33,7 +36,8 @@ def test_the_ledger_is_flushed_only_when_batching_on_redis():
 
 
 def test_a_zero_frequency_turns_a_job_off():
-    assert set(schedule_for(CHANNEL_TEST_FREQUENCY="0", CHANNEL_UPDATE_FREQUENCY="0")) == {"purge-old-logs"}
+    assert set(schedule_for(CHANNEL_TEST_FREQUENCY="0", CHANNEL_UPDATE_FREQUENCY="0")) == {
+        "sweep-quota-holds", "purge-old-logs"}
 
 
 def test_slave_nodes_schedule_nothing():

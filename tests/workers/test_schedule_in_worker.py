@@ -11,6 +11,8 @@ import pytest
 import redis as redis_lib
 from sqlalchemy import select
 
+from app.billing.ledger import Account, Hold, current_ledger
+from app.billing.ledger_redis import HOLDS
 from app.config import Config
 from app.extensions import db
 from app.models import Channel, Log
@@ -39,8 +41,8 @@ def test_every_scheduled_job_runs_in_a_real_worker(settings, tmp_path, mock_upst
     worker = celery_worker(settings, tmp_path)
     try:
         schedule = beat_schedule(Config.from_env(settings))
-        assert set(schedule) == {"flush-quota-ledger", "test-all-channels", "poll-channel-balances",
-                                 "purge-old-logs"}
+        assert set(schedule) == {"flush-quota-ledger", "sweep-quota-holds", "test-all-channels",
+                                 "poll-channel-balances", "purge-old-logs"}
         with app.app_context():
             set_options(app, LogRetentionDays="7", AutomaticEnableChannelEnabled="true")
             healthy = factories.make_channel(mock_upstream.url).id
@@ -49,6 +51,11 @@ def test_every_scheduled_job_runs_in_a_real_worker(settings, tmp_path, mock_upst
             db.session.add(Log(user_id=1, created_at=int(time.time()) - 30 * DAY, type=2, content="old"))
             db.session.add(Log(user_id=1, created_at=int(time.time()), type=2, content="new"))
             db.session.commit()
+            # A reservation whose worker died a while ago: its deadline has passed.
+            stranded = factories.make_user(quota=1_000)
+            stranded_token, _ = factories.make_token(stranded, remain_quota=1_000)
+            stranded_account = Account(stranded.id, stranded_token.id, False)
+            current_ledger().reserve(Hold("stranded-request", stranded_account, 400, healthy, int(time.time()) - 5, {}))
             celery = app.extensions["celery"]
             for entry in schedule.values():
                 celery.send_task(entry["task"], **entry.get("options", {}))
@@ -61,7 +68,9 @@ def test_every_scheduled_job_runs_in_a_real_worker(settings, tmp_path, mock_upst
                 logs = db.session.scalars(select(Log.content).where(Log.content.in_(("old", "new")))).all()
                 db.session.commit()
             tested, balance_polled, _ = channels[healthy]
-            return bool(tested and balance_polled and channels[auto_disabled][2] == CHANNEL_ENABLED and logs == ["new"])
+            swept = not redis_lib.Redis.from_url(WORKER_REDIS).hexists(HOLDS, "stranded-request")
+            return bool(tested and balance_polled and channels[auto_disabled][2] == CHANNEL_ENABLED and logs == ["new"]
+                        and swept)
 
         wait_until(done, timeout=60, what="every scheduled job to take effect", process=worker)
         with app.app_context():
