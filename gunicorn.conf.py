@@ -34,7 +34,10 @@ def on_starting(server):
     from app.server import prepare
 
     configure_logging(_config.log_dir, debug=_config.debug, one_file=_config.only_one_log_file)
-    prepare(_config)
+    try:
+        prepare(_config)
+    except ConfigError as error:
+        raise SystemExit(f"tollgate: configuration error: {error}")
     # Load the tokenizer once here: forked workers share it instead of each paying ~0.2 s on a request.
     from app.relay.tokenizer import count_text_tokens
 

@@ -1,7 +1,8 @@
 """Per-IP rate limits (Flask-Limiter): One API's global API and web limits and its stricter sign-in limit.
 
 Counters live in Redis when REDIS_CONN_STRING is set, so every worker and node shares them; in
-memory otherwise. A limit of 0, or DEBUG, turns a limiter off, as in One API. The relay (/v1) has no
+memory otherwise, and also while Redis is unreachable: the same limits then hold per process, so the
+admin API and the UI keep working through a Redis restart instead of answering errors. A limit of 0, or DEBUG, turns a limiter off, as in One API. The relay (/v1) has no
 limit, as in One API; quotas bound it instead.
 """
 
@@ -29,7 +30,9 @@ def init_app(app: Flask, config: Config) -> Limiter:
     """
     app.config.update(RATELIMIT_ENABLED=not config.debug, RATELIMIT_KEY_PREFIX="tollgate")
     limiter = Limiter(key_func=client_ip, app=app, storage_uri=config.redis_conn_string or "memory://",
-                      headers_enabled=True)
+                      headers_enabled=True, in_memory_fallback_enabled=True,
+                      # Fail over at once rather than hold the request while Redis does not answer.
+                      storage_options={"socket_connect_timeout": 1, "socket_timeout": 1})
     if config.global_api_rate_limit:
         api_limit = limiter.shared_limit(f"{config.global_api_rate_limit} per {WINDOW}", scope="api")
         for blueprint in ("api", "auth"):

@@ -40,12 +40,14 @@ def load_config(args: argparse.Namespace) -> Config:
 
 
 def prepare(config: Config) -> None:
-    """On a master node: migrate the databases and create root on first start. Slaves touch nothing."""
+    """Check the storage every node needs; on a master node, also migrate the databases and create root on
+    first start. Raises ConfigError for storage the configuration cannot run on."""
     from app import create_app
     from app.bootstrap import ensure_root_account
     from app.extensions import db
     from app.schema import upgrade_databases
 
+    check_ledger_storage(config)
     if not config.is_master:
         return
     app = create_app(config=config)
@@ -57,6 +59,23 @@ def prepare(config: Config) -> None:
             engine.dispose()  # the master forks workers next; they must not inherit open sockets
 
 
+def check_ledger_storage(config: Config) -> None:
+    """Batched quota writes keep bills in Redis until the flush: that Redis must survive a restart."""
+    if not (config.batch_update_enabled and config.redis_conn_string):
+        return
+    import redis
+
+    from app.billing.ledger_redis import check_persistence
+
+    client = redis.Redis.from_url(config.redis_conn_string, socket_connect_timeout=5)
+    try:
+        check_persistence(client, vouched=config.redis_persistence_verified)
+    except redis.ConnectionError as error:
+        raise ConfigError(f"REDIS_CONN_STRING: Redis cannot be reached ({error})") from None
+    finally:
+        client.close()
+
+
 def main(argv: list[str] | None = None) -> None:
     from app.logfiles import configure_logging
 
@@ -64,7 +83,10 @@ def main(argv: list[str] | None = None) -> None:
     config = load_config(args)
     configure_logging(config.log_dir, debug=config.debug, one_file=config.only_one_log_file)
     if args.command == "migrate":
-        prepare(config)
+        try:
+            prepare(config)
+        except ConfigError as error:
+            sys.exit(f"tollgate: configuration error: {error}")
         return
     os.environ.update(PORT=str(config.port), LOG_DIR=config.log_dir)
     gunicorn = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"]

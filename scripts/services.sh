@@ -17,7 +17,13 @@ start() {
 missing=()
 start postgresql 5432 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start' || missing+=(postgresql)
 start mariadb 3306 'start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd' || missing+=(mariadb)
-start redis 6379 'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log' || missing+=(redis)
+start redis 6379 'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly yes --dir /var/lib/redis --logfile /var/log/redis/ci.log' || missing+=(redis)
+# Batched quota writes keep bills in Redis until they are flushed, so Tollgate refuses to start them on a
+# Redis that forgets on restart; a Redis that was already running (without AOF) is switched over here.
+if answers 6379 && command -v redis-cli >/dev/null 2>&1; then
+    [ "$(redis-cli -p 6379 config get appendonly 2>/dev/null | tail -1)" = yes ] \
+        || redis-cli -p 6379 config set appendonly yes >/dev/null 2>&1 || missing+=(redis-aof)
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
     echo "services: not reachable: ${missing[*]}" >&2

@@ -66,3 +66,17 @@ def test_relay_has_no_rate_limit(tmp_path):
     client = app.test_client()
     assert {client.post("/v1/chat/completions").status_code for _ in range(3)} == {401}
     dispose(app)
+
+
+def test_limits_fall_back_to_each_process_while_redis_is_unreachable(tmp_path):
+    """Redis down (here: nothing listens on its port): the API and the pages keep answering, still limited."""
+    from tests.workers.cluster import free_port
+
+    app = build_app({"SQLITE_PATH": str(tmp_path / "t.db")}, GLOBAL_API_RATE_LIMIT="3", GLOBAL_WEB_RATE_LIMIT="3",
+                    REDIS_CONN_STRING=f"redis://127.0.0.1:{free_port()}/0")
+    client = app.test_client()
+    assert _statuses(client, 4) == [200, 200, 200, 429]
+    assert _statuses(client, 4, "/login") == [200, 200, 200, 429]
+    login = client.post("/api/user/login", json={"username": "root", "password": "nope"})
+    assert login.status_code == 429 and login.json["success"] is False  # the shared API budget is spent
+    dispose(app)
