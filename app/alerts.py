@@ -18,11 +18,13 @@ from flask import Flask, current_app
 from sqlalchemy import select
 
 from app.billing.credits import format_quota
+from app.crypto import decrypt_secret
 from app.extensions import db
 from app.models import Channel, User
 from app.models.user import ROLE_ROOT, USER_ENABLED
 from app.notifications import EmailDeliveryError, email_configured, render, send_email
 from app.options import current as current_options, server_address
+from app.redaction import redact, redact_known
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +37,7 @@ PUSHER_TIMEOUT_SECONDS = 10
 # -- deciding: called on the request path, cheap, never raising -----------------------------------------
 
 def channel_disabled(channel_id: int, reason: str) -> None:
-    dispatch(CHANNEL_ALERT_TASK, channel_id, DISABLED, reason)
+    dispatch(CHANNEL_ALERT_TASK, channel_id, DISABLED, redact_known(reason))  # no key in the broker either
 
 
 def channel_enabled(channel_id: int) -> None:
@@ -87,10 +89,12 @@ def _deliver_in_background(app: Flask, task_name: str, args: tuple) -> None:
 # -- delivering: run by the Celery task or the background thread ----------------------------------------
 
 def deliver_channel_alert(channel_id: int, event: str, reason: str) -> None:
-    name = db.session.execute(select(Channel.name).where(Channel.id == channel_id)).scalar() or ""
+    row = db.session.execute(select(Channel.name, Channel.key).where(Channel.id == channel_id)).first()
     db.session.commit()
+    name, key = (row.name or "", decrypt_secret(row.key)) if row else ("", "")
     label = f"{name} (#{channel_id})" if name else f"#{channel_id}"
-    reason = reason.strip().rstrip(".")
+    # This process (a Celery worker, say) may never have loaded the channel, so its key is looked up here.
+    reason = redact(reason, key).strip().rstrip(".")
     if event == DISABLED:
         title = f"Channel {label} was disabled"
         text = f"Channel {label} was disabled automatically: {reason}."
@@ -123,6 +127,7 @@ DELIVERIES: dict[str, Callable[..., None]] = {
 
 def notify_root(title: str, text: str) -> None:
     """Push to Message Pusher when its address is set, and email every enabled root account with an address."""
+    title, text = redact_known(title), redact_known(text)
     _push_message(title, text)
     emails = db.session.execute(
         select(User.email).where(User.role >= ROLE_ROOT, User.status == USER_ENABLED, User.email != "")

@@ -1,4 +1,4 @@
-"""Process logging: to stdout, and to rotating files in the log directory when one is given."""
+"""Process logging: to stdout, and to rotating files in the log directory when one is given; keys masked."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import logging
 import logging.handlers
 import sys
 from pathlib import Path
+
+from app.redaction import RedactingFilter
 
 _FORMAT = "%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"
 
@@ -17,11 +19,13 @@ def configure_logging(log_dir: str = "", *, debug: bool = False, one_file: bool 
         if getattr(handler, "_tollgate", False):
             root.removeHandler(handler)
     formatter = logging.Formatter(_FORMAT)
+    redacting = RedactingFilter()  # on the handlers: a logger's own filters skip records from its children
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stdout)]
     if log_dir:
         handlers.append(_file_handler(Path(log_dir), one_file))
     for handler in handlers:
         handler.setFormatter(formatter)
+        handler.addFilter(redacting)
         handler._tollgate = True
         root.addHandler(handler)
     root.setLevel(logging.DEBUG if debug else logging.INFO)

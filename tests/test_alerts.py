@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import redis as redis_lib
+import requests
 from sqlalchemy import select, update
 
 from app import alerts
@@ -26,13 +27,15 @@ from app.models.channel import CHANNEL_AUTO_DISABLED, CHANNEL_ENABLED
 from app.models.log import LOG_TOPUP
 from app.models.user import ROLE_ROOT
 from tests import factories
+from tests.canaries import assert_no_canary, new_canary
 from tests.conftest import build_app, dispose, set_options
+from tests.relay.conftest import make_setup
 from tests.smtp_server import SMTP_PASSWORD, configure_smtp, smtp_server
 from tests.workers.cluster import running_celery_worker
 
 ROOT_EMAIL = "root@tollgate.test"
 USER_EMAIL = "alice@example.com"
-CHANNEL_KEY = "sk-upstream-secret-key"
+CHANNEL_KEY = factories.CHANNEL_KEY
 
 
 # -- helpers shared with tests/channels/test_metrics.py ---------------------------------------------------
@@ -171,6 +174,27 @@ def test_an_unreachable_pusher_and_missing_smtp_do_not_break_a_disable(app):
         thread.join(15)
         assert not thread.is_alive()
         assert health.disable_channel(channel_id, "reason")
+
+
+@pytest.mark.parametrize("caller", ["relay", "channel test"])
+def test_alerts_carry_no_trace_of_a_key_the_upstream_quotes(app, live_server, mock_upstream, caller):
+    canary = new_canary()
+    with message_pusher() as (address, received), smtp_server() as (server, inbox):
+        configure_smtp(app, server.port)
+        give_root_email(app)
+        set_options(app, MessagePusherAddress=address, AutomaticDisableChannelEnabled="true")
+        setup = make_setup(app, live_server.url, mock_upstream.url, key=canary)
+        mock_upstream.behaviour.echo_key, mock_upstream.behaviour.status = True, 401
+        if caller == "relay":
+            requests.post(f"{setup.url}/v1/chat/completions", headers={"Authorization": f"Bearer {setup.key}"},
+                          json={"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}, timeout=30)
+        else:
+            with app.app_context():
+                testing.test_channels([setup.channel_id])
+        assert wait_for(lambda: received and inbox.messages)
+    (mail,), (push,) = inbox.messages, received
+    assert "[redacted]" in mail.get_content() and "[redacted]" in push["json"]["content"]  # it was quoted
+    assert_no_canary(canary, mail["Subject"], mail.get_content(), json.dumps(push))
 
 
 # -- quota reminders --------------------------------------------------------------------------------------

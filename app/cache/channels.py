@@ -21,6 +21,7 @@ from app.cache import app_cache, bus
 from app.crypto import decrypt_secret
 from app.extensions import db
 from app.models import Ability, Channel
+from app.redaction import remember_channel_keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,7 @@ def _mark_stale(_key: str | None) -> None:
 
 def _build() -> ChannelPool:
     channels = {row.id: _snapshot(row) for row in db.session.execute(select(Channel)).scalars()}
+    remember_channel_keys(channel.key for channel in channels.values())  # for log files and alerts
     abilities = db.session.execute(select(Ability.group, Ability.model, Ability.channel_id)
                                    .where(Ability.enabled.is_(True))).all()
     db.session.commit()

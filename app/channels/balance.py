@@ -21,6 +21,7 @@ from app.extensions import db
 from app.models import Channel
 from app.models.channel import CHANNEL_ENABLED
 from app.options import current as current_options
+from app.redaction import redact
 from app.relay import upstream
 from app.relay.adaptors import get_adaptor
 from app.relay.adaptors.base import UpstreamRequest
@@ -63,7 +64,11 @@ def query_balance(channel: ChannelSnapshot) -> float:
         return adaptor.parse_balance(replies[-1], tuple(replies[:-1]))
     # What reading a reply of the wrong shape raises (orjson's decode error is a ValueError).
     except (LookupError, TypeError, ValueError, AttributeError) as exc:
-        raise BalanceUnavailable(f"The provider's balance reply could not be read ({exc}).") from None
+        message = f"The provider's balance reply could not be read ({exc})."
+    except BalanceUnavailable as exc:
+        message = exc.message
+    # Admins never see channel keys; the provider's words and the exception's may quote the key.
+    raise BalanceUnavailable(redact(message, channel.key)) from None
 
 
 def _fetch(request: UpstreamRequest) -> bytes:

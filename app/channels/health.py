@@ -14,6 +14,7 @@ from app.extensions import db
 from app.models import Channel
 from app.models.channel import CHANNEL_AUTO_DISABLED, CHANNEL_ENABLED
 from app.options import current as current_options
+from app.redaction import redact
 from app.relay.adaptors.base import UpstreamError
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,8 @@ def record_failure(channel: ChannelSnapshot, error: UpstreamError) -> bool:
     """
     if not error.disables_channel or not current_options().get_bool("AutomaticDisableChannelEnabled"):
         return False
-    return disable_channel(channel.id, f"{error.type}/{error.code}: {error.message}")
+    # The reason reaches log files, alert emails and Message Pusher; the upstream's words may quote the key.
+    return disable_channel(channel.id, redact(f"{error.type}/{error.code}: {error.message}", channel.key))
 
 
 def disable_channel(channel_id: int, reason: str) -> bool:

@@ -21,6 +21,7 @@ from app.models import Channel, Log
 from app.models.channel import CHANNEL_AUTO_DISABLED, CHANNEL_MANUALLY_DISABLED
 from app.models.log import LOG_TEST
 from app.options import current as current_options
+from app.redaction import redact
 from app.relay import upstream
 from app.relay.adaptors import get_adaptor
 from app.relay.adaptors.base import Adaptor, UpstreamError
@@ -67,7 +68,10 @@ def test_channel(channel_id: int, model: str | None = None) -> TestResult:
         raise AppError("This channel's type has no adaptor, so it cannot be tested.")
     ctx = _test_context(channel, choose_model(channel, model))
     started = time.monotonic()
-    result = replace(_run(ctx, adaptor), seconds=time.monotonic() - started, model=ctx.request.model)
+    result = _run(ctx, adaptor)
+    seconds = time.monotonic() - started
+    # Admins never see channel keys, and an upstream's reply or error may quote the key it was sent.
+    result = replace(result, message=redact(result.message, channel.key), seconds=seconds, model=ctx.request.model)
     _record(channel, result)
     return result
 
@@ -109,7 +113,7 @@ def _run(ctx: RelayContext, adaptor: Adaptor) -> TestResult:
 
 
 def _failure(error: UpstreamError) -> TestResult:
-    return TestResult(False, error.message, disables_channel=error.disables_channel)
+    return TestResult(False, f"status {error.status}: {error.message}", disables_channel=error.disables_channel)
 
 
 def _reply_content(body: bytes) -> str | None:

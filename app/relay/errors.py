@@ -1,4 +1,4 @@
-"""Relay errors in OpenAI's shape, with the request id, and with upstream secrets scrubbed out."""
+"""Relay errors in OpenAI's shape, with the request id, and with upstream secrets and URLs redacted."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from werkzeug.exceptions import HTTPException
 
 from app.cache.channels import ChannelSnapshot
 from app.errors import STORAGE_OUTAGE_MESSAGE, AppError, is_storage_outage
+from app.redaction import redact
 from app.relay.adaptors.base import UpstreamError
 from app.request_ids import current_request_id
 
 log = logging.getLogger(__name__)
 
-_SECRET_LIKE = re.compile(r"\b(sk|key|AIza|Bearer)[-_ ]?[A-Za-z0-9_\-]{8,}")
 _URL = re.compile(r"https?://\S+")
 
 
@@ -47,14 +47,15 @@ def upstream_failure(error: UpstreamError | None, channel: ChannelSnapshot | Non
         return RelayError("The upstream is overloaded; try again shortly.", status=429,
                           type="rate_limit_error", code="rate_limit_exceeded")
     status = error.status if 400 <= error.status < 600 else 502
-    return RelayError(scrub(error.message, channel), status=status, type=error.type, code=error.code)
+    return RelayError(client_message(error.message, channel), status=status, type=error.type, code=error.code)
 
 
-def scrub(message: str, channel: ChannelSnapshot | None) -> str:
-    if channel is not None:
-        for secret in filter(None, (channel.key, channel.base_url)):
-            message = message.replace(secret, "***")
-    return _URL.sub("[upstream]", _SECRET_LIKE.sub("***", message))[:1000]
+def client_message(message: str, channel: ChannelSnapshot | None) -> str:
+    """Upstream words as a client may read them: no channel key in any form, no key shapes, no upstream URL."""
+    if channel is not None and channel.base_url:
+        message = message.replace(channel.base_url, "[upstream]")
+    message = redact(message, channel.key if channel is not None else "")
+    return _URL.sub("[upstream]", message)[:1000]
 
 
 def render_relay_error(error: Exception) -> Response:

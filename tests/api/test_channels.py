@@ -15,7 +15,7 @@ from app.models.log import LOG_TEST
 from tests import factories
 from tests.conftest import set_options
 
-SECRET = "sk-upstream-secret-0123456789abcdef"
+SECRET = "sk-5b8e2f0a9c7d41e3b6a0c8f2d4e6cdef"  # no English words: any 8 characters of it are masked in replies
 CHANNEL_FIELDS = {
     "id", "type", "key", "status", "name", "weight", "created_time", "test_time", "response_time", "base_url",
     "other", "balance", "balance_updated_time", "models", "group", "used_quota", "model_mapping", "priority",

@@ -15,8 +15,10 @@ from app.extensions import db
 from app.models import Channel, Option
 from app.models.channel import CHANNEL_AUTO_DISABLED, CHANNEL_ENABLED, ChannelType
 from app.options import current as current_options
+from app.redaction import MASK
 from app.relay.adaptors import get_adaptor
 from tests import factories
+from tests.canaries import assert_no_canary, log_rows_text, new_canary
 
 
 def snapshot(channel_type: ChannelType, base_url: str = "") -> ChannelSnapshot:
@@ -41,7 +43,7 @@ def test_openai_balance_is_hard_limit_minus_usage(ctx, mock_upstream):
     assert usage.route == "/dashboard/billing/usage"
     today = datetime.now(timezone.utc).date()
     assert usage.params == {"start_date": str(today.replace(day=1)), "end_date": str(today)}
-    assert usage.headers["authorization"] == "Bearer sk-upstream-secret-key"
+    assert usage.headers["authorization"] == f"Bearer {factories.CHANNEL_KEY}"
 
 
 def test_custom_channels_query_the_openai_dashboard_too(ctx, mock_upstream):
@@ -136,3 +138,29 @@ def test_a_base_url_overrides_the_vendor_default():
     channel = snapshot(ChannelType.DEEPSEEK, "https://proxy.example/")
     request = get_adaptor(ChannelType.DEEPSEEK).balance_request(channel)
     assert request.url == "https://proxy.example/user/balance"
+
+
+@pytest.mark.parametrize("status", [400, 401, 500])
+def test_a_failed_balance_query_shows_the_status_and_no_trace_of_the_key(app, root_client, mock_upstream, status):
+    canary = new_canary()
+    with app.app_context():
+        channel_id = factories.make_channel(mock_upstream.url, key=canary).id
+    mock_upstream.behaviour.echo_key, mock_upstream.behaviour.status = True, status
+
+    reply = root_client.get(f"/api/channel/update_balance/{channel_id}")
+
+    assert reply.json["success"] is False
+    assert f"status {status}: " in reply.json["message"] and MASK in reply.json["message"]
+    assert_no_canary(canary, reply.get_data(as_text=True), repr(dict(reply.headers)), log_rows_text(app))
+
+
+def test_an_unreadable_balance_reply_quoting_the_key_shows_no_trace_of_it(app, root_client, mock_upstream):
+    canary = new_canary()
+    with app.app_context():
+        channel_id = factories.make_channel(mock_upstream.url, key=canary).id
+    mock_upstream.behaviour.total_usage_cents = f"{canary} is not a number"  # float() quotes it in its error
+
+    reply = root_client.get(f"/api/channel/update_balance/{channel_id}")
+
+    assert reply.json["success"] is False and "could not be read" in reply.json["message"]
+    assert_no_canary(canary, reply.get_data(as_text=True))

@@ -13,7 +13,9 @@ from app.channels import testing
 from app.extensions import db
 from app.models import Ability, Channel
 from app.models.channel import CHANNEL_AUTO_DISABLED, CHANNEL_ENABLED, CHANNEL_MANUALLY_DISABLED
+from app.redaction import MASK
 from tests import factories
+from tests.canaries import assert_no_canary, log_rows_text, new_canary
 from tests.conftest import set_options
 
 
@@ -133,3 +135,19 @@ def test_scope_selects_disabled_channels(ctx, mock_upstream):
     automatic = factories.make_channel(mock_upstream.url, status=CHANNEL_AUTO_DISABLED).id
     assert testing.channel_ids_in_scope("all") == [enabled, manual, automatic]
     assert testing.channel_ids_in_scope("disabled") == [manual, automatic]
+
+
+@pytest.mark.parametrize("status", [200, 400, 401, 500])
+def test_a_test_reply_shows_no_trace_of_a_key_the_upstream_quotes(app, root_client, mock_upstream, status):
+    canary = new_canary()
+    with app.app_context():
+        channel_id = factories.make_channel(mock_upstream.url, key=canary).id
+    mock_upstream.behaviour.echo_key = True
+    mock_upstream.behaviour.status = None if status == 200 else status
+
+    reply = root_client.get(f"/api/channel/test/{channel_id}")
+
+    assert reply.json["success"] is (status == 200) and MASK in reply.json["message"]  # it was quoted
+    if status != 200:
+        assert reply.json["message"].startswith(f"status {status}: ")
+    assert_no_canary(canary, reply.get_data(as_text=True), repr(dict(reply.headers)), log_rows_text(app))

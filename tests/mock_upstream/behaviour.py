@@ -32,11 +32,13 @@ class Behaviour:
     omit_usage: bool = False  # never report usage, neither in JSON nor in streams
     reply_text: str = "Hello from the mock upstream."  # assistant text, completion text, transcript
     tool_call: bool = False  # chat replies call a tool instead of answering in text
+    ignore_max_tokens: bool = False  # reply in full whatever max_tokens/max_completion_tokens say
     tool_arguments: str = '{"location": "Paris"}'  # the tool call's arguments string
     embedding_dimensions: int = 8  # vector length when the request gives no `dimensions`
     models: tuple[str, ...] = DEFAULT_MODELS  # served by GET /v1/models
     hard_limit_usd: float = 100.0  # billing subscription
     total_usage_cents: float = 1234.0  # billing usage (OpenAI reports cents)
+    echo_key: bool = False  # hostile: quote the received key in bodies, events and headers (leaks.py)
 
 
 _FIELD_TYPES = typing.get_type_hints(Behaviour)

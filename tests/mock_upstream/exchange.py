@@ -67,6 +67,7 @@ class Reply:
     status: int
     body: bytes
     content_type: str = "application/json"
+    headers: tuple[tuple[str, str], ...] = ()  # more response headers
 
 
 @dataclass
@@ -76,3 +77,4 @@ class StreamReply:
     events: Iterable[bytes]
     status: int = 200
     content_type: str = "text/event-stream; charset=utf-8"
+    headers: tuple[tuple[str, str], ...] = ()  # more response headers

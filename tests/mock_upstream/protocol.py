@@ -109,6 +109,7 @@ class UpstreamRequestHandler(BaseHTTPRequestHandler):
         head = self._head(reply.status, [
             ("Content-Type", reply.content_type),
             ("Content-Length", str(len(reply.body))),
+            *reply.headers,
         ])
         # One write for head and body: fewer syscalls and no chance of a split small packet.
         self.wfile.write(head + reply.body)
@@ -116,7 +117,7 @@ class UpstreamRequestHandler(BaseHTTPRequestHandler):
     def _write_stream(self, reply: StreamReply, interval: float, reset_after: int | None) -> None:
         # HTTP/1.0 clients cannot read chunked bodies; they get a close-delimited stream instead.
         chunked = self.request_version != "HTTP/1.0"
-        headers = [("Content-Type", reply.content_type), ("Cache-Control", "no-cache")]
+        headers = [("Content-Type", reply.content_type), ("Cache-Control", "no-cache"), *reply.headers]
         if chunked:
             headers.append(("Transfer-Encoding", "chunked"))
         else:

@@ -10,6 +10,7 @@ from socketserver import TCPServer
 
 from .behaviour import Behaviour, restore_defaults, with_header_overrides
 from .exchange import Call, Headers, RecordedRequest, Reply, StreamReply
+from .leaks import hostile_behaviour, with_echoed_key
 from .multipart import is_multipart, parse_form
 from .protocol import UpstreamRequestHandler
 from .routes import find_handler, normalise_path
@@ -146,12 +147,16 @@ class MockUpstream:
         except (TypeError, ValueError) as error:
             message = f"Bad X-Mock-* header: {error}"
             return copy.copy(self.behaviour), Reply(400, error_body(400, message, None, None))
+        if behaviour.echo_key:
+            behaviour = hostile_behaviour(behaviour, request)
         try:
             reply = self._reply(request, behaviour)
         except Exception as error:  # a mock bug should reach the test as a 500, not a hang
             reply = Reply(500, error_body(500, f"mock upstream crashed: {error!r}", None, None))
         if behaviour.malformed and reply.status == 200:
             reply = _malformed(reply)
+        if behaviour.echo_key:
+            reply = with_echoed_key(reply, request)
         return behaviour, reply
 
     def _behaviour_for(self, headers: Headers) -> Behaviour:

@@ -241,7 +241,7 @@ def test_upstream_400_is_passed_through_and_not_retried(relay, mock_upstream):
 def test_upstream_401_quoting_the_channel_key_is_hidden_behind_503(relay, mock_upstream, stream):
     mock_upstream.behaviour.status = 401
     mock_upstream.behaviour.error_message = (
-        f"Incorrect API key provided: sk-upstream-secret-key. Check {mock_upstream.url}/v1/account/api-keys "
+        f"Incorrect API key provided: {factories.CHANNEL_KEY}. Check {mock_upstream.url}/v1/account/api-keys "
         f"or call 127.0.0.1:{mock_upstream.port}.")
     before = relay.balances()
 
@@ -249,7 +249,7 @@ def test_upstream_401_quoting_the_channel_key_is_hidden_behind_503(relay, mock_u
 
     assert_openai_error(response, 503)
     body = response.text
-    for secret in ("sk-upstream-secret-key", "upstream-secret-key", mock_upstream.url, f":{mock_upstream.port}",
+    for secret in (factories.CHANNEL_KEY, factories.CHANNEL_KEY[3:], mock_upstream.url, f":{mock_upstream.port}",
                    "127.0.0.1"):
         assert secret not in body
     assert relay.logs() == []

@@ -8,13 +8,15 @@ import io
 
 import pytest
 
+from tests import factories
+
 
 def test_chat_returns_the_upstream_reply_and_bills_it(relay, mock_upstream):
     reply = relay.client().chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "Say hello"}])
     assert reply.choices[0].message.content == "Hello from the mock upstream."
     assert (reply.usage.prompt_tokens, reply.usage.completion_tokens) == (5, 5)
     sent = mock_upstream.requests[-1]
-    assert sent.headers["authorization"] == "Bearer sk-upstream-secret-key"
+    assert sent.headers["authorization"] == f"Bearer {factories.CHANNEL_KEY}"
     assert sent.body == b'{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hello"}]}'
     (log,) = relay.logs()
     # ceil((5 + 5 × 4) × 0.075) = 2

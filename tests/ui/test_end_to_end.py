@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.models import Log, User
 from app.models.log import LOG_CONSUME
+from tests.factories import CHANNEL_KEY
 from tests.ui.browser import choose, login, main, nav_item, screenshot, settle, watch_of
 
 MODEL = "gpt-4o-mini"  # the mock upstream serves it; the relay's price table knows it
@@ -42,7 +43,7 @@ def create_channel(page: Page, upstream_url: str) -> None:
     choose(form, "Type", "Custom")
     form.get_by_label("Name", exact=True).fill("mock upstream")
     form.get_by_label("Base URL", exact=True).fill(upstream_url)
-    form.get_by_label("Key", exact=True).fill("sk-upstream-secret-key")
+    form.get_by_label("Key", exact=True).fill(CHANNEL_KEY)
     form.get_by_label(re.compile(r"^Custom model")).fill(MODEL)
     form.get_by_role("button", name="Add custom model").click()
     models = form.get_by_label("Models", exact=True).locator(
@@ -163,7 +164,7 @@ def test_root_sets_up_relay_and_a_new_user_tops_up(ui_server, mock_upstream, new
     key = create_api_key(root)
 
     call_relay(ui_server.url, key)
-    assert mock_upstream.last_request.headers["authorization"] == "Bearer sk-upstream-secret-key"
+    assert mock_upstream.last_request.headers["authorization"] == f"Bearer {CHANNEL_KEY}"
     with ui_server.session() as session:
         quota = session.scalars(select(Log.quota).where(Log.type == LOG_CONSUME)).one()
     assert quota > 0
