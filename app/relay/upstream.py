@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import urllib.request
 from functools import lru_cache
 from typing import Iterator
@@ -14,7 +15,6 @@ from urllib3.exceptions import HTTPError as Urllib3Error
 from app.config import Config
 from app.relay.adaptors.base import UpstreamRequest
 
-CONNECT_TIMEOUT_SECONDS = 15.0
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024  # a non-stream reply larger than this is an upstream fault
 CONNECTIONS_PER_HOST = 1024
 _EXTENSION = "tollgate.upstream"
@@ -31,12 +31,14 @@ class UpstreamUnavailable(Exception):
 class UpstreamResponse:
     """Status and headers of an upstream reply whose body is still on the wire (``raw``)."""
 
-    __slots__ = ("raw", "status_code", "headers")
+    __slots__ = ("raw", "status_code", "headers", "chunks", "body")
 
     def __init__(self, raw: urllib3.BaseHTTPResponse) -> None:
         self.raw = raw
         self.status_code = raw.status
         self.headers = raw.headers  # case-insensitive
+        self.chunks: Iterator[bytes] | None = None  # a stream whose first bytes were awaited (await_first_bytes)
+        self.body: bytes | None = None  # a body read ahead (await_body)
 
     def close(self) -> None:
         if not self.raw.isclosed():  # the body was not read to the end: the connection cannot be reused
@@ -49,9 +51,10 @@ class UpstreamClient:
     never needs (reading proxy variables from the environment, merging settings, cookies, hooks)."""
 
     def __init__(self, config: Config) -> None:
-        read = config.relay_timeout or None
-        self.timeout = urllib3.Timeout(connect=min(CONNECT_TIMEOUT_SECONDS, read or CONNECT_TIMEOUT_SECONDS),
-                                       read=read)
+        connect = config.relay_connect_timeout or None  # 0 is One API's "no limit"
+        self.timeout = urllib3.Timeout(connect=connect, read=config.relay_first_byte_timeout or None)
+        self.stream_timeout = urllib3.Timeout(connect=connect, read=config.relay_first_event_timeout or None)
+        self.idle_timeout = config.relay_stream_idle_timeout or None
         self.direct = urllib3.PoolManager(num_pools=64, maxsize=CONNECTIONS_PER_HOST, block=False, retries=False)
         # RELAY_PROXY wins over the environment's HTTP(S)_PROXY, which is read once, here.
         proxies = ({"http": config.relay_proxy, "https": config.relay_proxy} if config.relay_proxy
@@ -69,7 +72,8 @@ class UpstreamClient:
         try:
             raw = self._pool_for(upstream.url).urlopen(
                 upstream.method, upstream.url, body=upstream.body, headers=upstream.headers,
-                preload_content=False, decode_content=True, timeout=self.timeout, redirect=False)
+                preload_content=False, decode_content=True, redirect=False,
+                timeout=self.stream_timeout if upstream.stream else self.timeout)
         except (Urllib3Error, OSError) as exc:
             if _is_timeout(exc):
                 raise UpstreamUnavailable("The upstream did not answer in time.", timed_out=True) from exc
@@ -86,8 +90,15 @@ class UpstreamClient:
         return proxy
 
 
+def await_body(response: UpstreamResponse) -> None:
+    """Read the whole body now, before anything is relayed, so a silence within it can still be retried."""
+    response.body = read_body(response)
+
+
 def read_body(response: UpstreamResponse) -> bytes:
     """The whole body, bounded; timeouts and cut connections become UpstreamUnavailable."""
+    if response.body is not None:
+        return response.body
     try:
         chunks, size = [], 0
         while chunk := response.raw.read(65536):
@@ -103,8 +114,23 @@ def read_body(response: UpstreamResponse) -> bytes:
         response.close()
 
 
+def await_first_bytes(response: UpstreamResponse, idle_timeout: float | None) -> None:
+    """Wait for a stream's first bytes now (RELAY_FIRST_EVENT_TIMEOUT), before anything is relayed, so an
+    upstream that never starts can still be retried on another channel; later reads wait ``idle_timeout``."""
+    chunks = _read_stream(response)
+    first = next(chunks, b"")  # raises UpstreamUnavailable, timed out or cut off
+    sock = getattr(getattr(response.raw, "connection", None), "sock", None)
+    if sock is not None:
+        sock.settimeout(idle_timeout)  # urllib3 sets it again when the connection is next used
+    response.chunks = itertools.chain((first,), chunks)
+
+
 def iter_stream(response: UpstreamResponse) -> Iterator[bytes]:
     """Raw bytes as they arrive, without waiting to fill a buffer. Errors become UpstreamUnavailable."""
+    return response.chunks if response.chunks is not None else _read_stream(response)
+
+
+def _read_stream(response: UpstreamResponse) -> Iterator[bytes]:
     raw = response.raw
     try:
         if raw.chunked and raw.supports_chunked_reads():
@@ -114,8 +140,7 @@ def iter_stream(response: UpstreamResponse) -> Iterator[bytes]:
             yield data
     except (Urllib3Error, OSError, ValueError) as exc:
         if _is_timeout(exc):
-            raise UpstreamUnavailable("The upstream stopped sending for longer than RELAY_TIMEOUT.",
-                                      timed_out=True) from exc
+            raise UpstreamUnavailable("The upstream stopped sending for too long.", timed_out=True) from exc
         raise UpstreamUnavailable(f"The upstream stream was cut off ({type(exc).__name__}).") from exc
 
 

@@ -24,6 +24,7 @@ from app.extensions import db
 from app.models import Option
 from app.relay import tokenizer
 from app.relay.modes import RelayMode
+from app.relay.prompts import prompt_parts
 from app.relay.tokenizer import CompletionCounter, count_prompt_tokens, count_text_tokens
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,6 +34,10 @@ O200K_CACHE_NAME = hashlib.sha1(tokenizer._O200K_URL.encode()).hexdigest()
 
 def cl100k(text: str) -> int:
     return len(CL100K.encode(text, disallowed_special=()))
+
+
+def prompt_tokens(payload, mode, model) -> int:
+    return count_prompt_tokens(prompt_parts(payload, mode, model), model)
 
 
 def chat(*messages: dict, **fields) -> dict:
@@ -98,7 +103,7 @@ def image_prompt(url: str, detail: str | None = None, model: str = "gpt-4o") -> 
     """The image's share of a one-message prompt."""
     image_url = {"url": url} if detail is None else {"url": url, "detail": detail}
     payload = chat({"role": "user", "content": [{"type": "image_url", "image_url": image_url}]})
-    return count_prompt_tokens(payload, RelayMode.CHAT, model) - (3 + cl100k("user") + 3)
+    return prompt_tokens(payload, RelayMode.CHAT, model) - (3 + cl100k("user") + 3)
 
 
 # --- text and chat --------------------------------------------------------------------------------
@@ -116,20 +121,20 @@ def test_count_text_tokens_treats_special_tokens_as_text():
 
 def test_chat_counts_one_api_message_rule():
     payload = chat({"role": "user", "content": "hello world"})
-    assert count_prompt_tokens(payload, RelayMode.CHAT, "gpt-3.5-turbo") == 3 + cl100k("hello world") + cl100k("user") + 3
-    assert count_prompt_tokens(payload, RelayMode.CHAT, "gpt-3.5-turbo") == 9
+    assert prompt_tokens(payload, RelayMode.CHAT, "gpt-3.5-turbo") == 3 + cl100k("hello world") + cl100k("user") + 3
+    assert prompt_tokens(payload, RelayMode.CHAT, "gpt-3.5-turbo") == 9
 
 
 def test_chat_counts_name_plus_one():
     payload = chat({"role": "user", "name": "alice_smith", "content": "hi"})
     expected = 3 + cl100k("hi") + cl100k("user") + cl100k("alice_smith") + 1 + 3
-    assert count_prompt_tokens(payload, RelayMode.CHAT, "gpt-4") == expected
+    assert prompt_tokens(payload, RelayMode.CHAT, "gpt-4") == expected
 
 
 def test_chat_uses_0301_constants():
     payload = chat({"role": "user", "name": "alice", "content": "hi"}, {"role": "assistant", "content": "yo"})
     expected = 4 + cl100k("hi") + cl100k("user") + cl100k("alice") - 1 + 4 + cl100k("yo") + cl100k("assistant") + 3
-    assert count_prompt_tokens(payload, RelayMode.CHAT, "gpt-3.5-turbo-0301") == expected
+    assert prompt_tokens(payload, RelayMode.CHAT, "gpt-3.5-turbo-0301") == expected
 
 
 def test_chat_counts_text_parts_and_low_detail_image():
@@ -139,7 +144,7 @@ def test_chat_counts_text_parts_and_low_detail_image():
     ]
     payload = chat({"role": "user", "content": content})
     expected = 3 + cl100k("what is in this picture?") + 85 + cl100k("user") + 3
-    assert count_prompt_tokens(payload, RelayMode.CHAT, "gpt-4o") == expected
+    assert prompt_tokens(payload, RelayMode.CHAT, "gpt-4o") == expected
 
 
 def test_chat_counts_tools_calls_and_call_ids():
@@ -152,9 +157,9 @@ def test_chat_counts_tools_calls_and_call_ids():
         {"role": "assistant", "content": None, "tool_calls": [call]},
         {"role": "tool", "tool_call_id": "call_abc", "content": "18C, sunny"},
     ]
-    bare = count_prompt_tokens(chat(*[{"role": m["role"], "content": m["content"]} for m in messages]),
+    bare = prompt_tokens(chat(*[{"role": m["role"], "content": m["content"]} for m in messages]),
                                RelayMode.CHAT, "gpt-4")
-    full = count_prompt_tokens(chat(*messages, tools=tools), RelayMode.CHAT, "gpt-4")
+    full = prompt_tokens(chat(*messages, tools=tools), RelayMode.CHAT, "gpt-4")
     extra = (cl100k(orjson.dumps(tools[0]).decode()) + cl100k("get_weather") + cl100k('{"city":"Paris"}')
              + cl100k("call_abc"))
     assert full == bare + extra
@@ -163,8 +168,8 @@ def test_chat_counts_tools_calls_and_call_ids():
 def test_chat_counts_legacy_functions():
     functions = [{"name": "lookup", "parameters": {"type": "object", "properties": {}}}]
     messages = [{"role": "assistant", "content": None, "function_call": {"name": "lookup", "arguments": "{}"}}]
-    without = count_prompt_tokens(chat(*messages), RelayMode.CHAT, "gpt-4")
-    with_functions = count_prompt_tokens(chat(*messages, functions=functions), RelayMode.CHAT, "gpt-4")
+    without = prompt_tokens(chat(*messages), RelayMode.CHAT, "gpt-4")
+    with_functions = prompt_tokens(chat(*messages, functions=functions), RelayMode.CHAT, "gpt-4")
     assert with_functions == without + cl100k(orjson.dumps(functions[0]).decode())
     assert without == 3 + cl100k("assistant") + cl100k("lookup") + cl100k("{}") + 3
 
@@ -212,35 +217,35 @@ def test_image_tokens_tolerate_wrapped_unpadded_base64():
 
 def test_image_part_with_bare_string_url():
     payload = chat({"role": "user", "content": [{"type": "image_url", "image_url": "https://example.com/a.png"}]})
-    assert count_prompt_tokens(payload, RelayMode.CHAT, "gpt-4o") == 3 + 765 + cl100k("user") + 3
+    assert prompt_tokens(payload, RelayMode.CHAT, "gpt-4o") == 3 + 765 + cl100k("user") + 3
 
 
 # --- other modes ------------------------------------------------------------------------------------
 
 def test_completions_count_string_and_list_prompts():
-    assert count_prompt_tokens({"prompt": "hello world"}, RelayMode.COMPLETIONS, "gpt-3.5-turbo-instruct") == 2
-    assert count_prompt_tokens({"prompt": ["hello world", "hello"]}, RelayMode.COMPLETIONS, "davinci-002") == 3
-    assert count_prompt_tokens({"prompt": [15339, 1917, 0]}, RelayMode.COMPLETIONS, "davinci-002") == 3
-    assert count_prompt_tokens({"prompt": [[1, 2], [3]]}, RelayMode.COMPLETIONS, "davinci-002") == 3
+    assert prompt_tokens({"prompt": "hello world"}, RelayMode.COMPLETIONS, "gpt-3.5-turbo-instruct") == 2
+    assert prompt_tokens({"prompt": ["hello world", "hello"]}, RelayMode.COMPLETIONS, "davinci-002") == 3
+    assert prompt_tokens({"prompt": [15339, 1917, 0]}, RelayMode.COMPLETIONS, "davinci-002") == 3
+    assert prompt_tokens({"prompt": [[1, 2], [3]]}, RelayMode.COMPLETIONS, "davinci-002") == 3
 
 
 def test_embeddings_and_moderations_count_input():
     model = "text-embedding-3-small"
-    assert count_prompt_tokens({"input": "hello world"}, RelayMode.EMBEDDINGS, model) == 2
-    assert count_prompt_tokens({"input": ["hello world", "hello world"]}, RelayMode.EMBEDDINGS, model) == 4
-    assert count_prompt_tokens({"input": [[1, 2, 3], [4]]}, RelayMode.EMBEDDINGS, model) == 4
-    assert count_prompt_tokens({"input": ["hello world"]}, RelayMode.MODERATIONS, "text-moderation-latest") == 2
+    assert prompt_tokens({"input": "hello world"}, RelayMode.EMBEDDINGS, model) == 2
+    assert prompt_tokens({"input": ["hello world", "hello world"]}, RelayMode.EMBEDDINGS, model) == 4
+    assert prompt_tokens({"input": [[1, 2, 3], [4]]}, RelayMode.EMBEDDINGS, model) == 4
+    assert prompt_tokens({"input": ["hello world"]}, RelayMode.MODERATIONS, "text-moderation-latest") == 2
     parts = [{"type": "text", "text": "hello world"}, {"type": "image_url", "image_url": {"url": "https://x"}}]
-    assert count_prompt_tokens({"input": parts}, RelayMode.MODERATIONS, "omni-moderation-latest") == 2
+    assert prompt_tokens({"input": parts}, RelayMode.MODERATIONS, "omni-moderation-latest") == 2
 
 
 def test_edits_speech_and_other_modes():
     edit = {"instruction": "fix the spelling", "input": "helo wrld"}
-    assert count_prompt_tokens(edit, RelayMode.EDITS, "text-davinci-edit-001") == cl100k("fix the spelling") + cl100k(
+    assert prompt_tokens(edit, RelayMode.EDITS, "text-davinci-edit-001") == cl100k("fix the spelling") + cl100k(
         "helo wrld")
-    assert count_prompt_tokens({"input": "hello world"}, RelayMode.AUDIO_SPEECH, "tts-1") == 2
-    assert count_prompt_tokens({"prompt": "a cat"}, RelayMode.IMAGES_GENERATIONS, "dall-e-3") == 0
-    assert count_prompt_tokens({"prompt": "a cat"}, 999, "gpt-4") == 0
+    assert prompt_tokens({"input": "hello world"}, RelayMode.AUDIO_SPEECH, "tts-1") == 2
+    assert prompt_tokens({"prompt": "a cat"}, RelayMode.IMAGES_GENERATIONS, "dall-e-3") == 0
+    assert prompt_tokens({"prompt": "a cat"}, 999, "gpt-4") == 0
 
 
 GARBAGE_PAYLOADS = [
@@ -262,7 +267,7 @@ GARBAGE_PAYLOADS = [
 @pytest.mark.parametrize("mode", [*RelayMode, 0, -1])
 def test_count_prompt_tokens_never_raises(payload, mode):
     for model in ("gpt-4o-mini", "gpt-3.5-turbo-0301", "", None):
-        assert count_prompt_tokens(payload, mode, model) >= 0
+        assert prompt_tokens(payload, mode, model) >= 0
 
 
 # --- streamed completions ------------------------------------------------------------------------------
@@ -329,7 +334,7 @@ def test_approximate_option_counts_bytes(app):
         assert count_text_tokens("hello world", "gpt-4") == int(11 * 0.38)
         assert count_text_tokens("日本", "gpt-4") == int(6 * 0.38)
         payload = chat({"role": "user", "content": "hello world"})
-        assert count_prompt_tokens(payload, RelayMode.CHAT, "gpt-4") == 3 + 4 + 1 + 3
+        assert prompt_tokens(payload, RelayMode.CHAT, "gpt-4") == 3 + 4 + 1 + 3
         counter = CompletionCounter("gpt-4")
         for piece in ("hello", " world", " and more"):
             counter.add(piece)
@@ -391,6 +396,7 @@ socket.create_connection = socket.getaddrinfo = refuse
 import flask
 from app import options
 from app.relay.modes import RelayMode
+from app.relay.prompts import prompt_parts
 from app.relay.tokenizer import CompletionCounter, count_prompt_tokens, count_text_tokens
 
 app = flask.Flask("offline")
@@ -402,7 +408,7 @@ with app.app_context():
     counter.add("hello world")
     payload = {"messages": [{"role": "user", "content": "hello world"}]}
     print(count_text_tokens("hello world", "gpt-4o"), count_text_tokens("hello world", "gpt-3.5-turbo"),
-          count_prompt_tokens(payload, RelayMode.CHAT, "gpt-4o"), counter.total())
+          count_prompt_tokens(prompt_parts(payload, RelayMode.CHAT, "gpt-4o"), "gpt-4o"), counter.total())
 """
 
 
@@ -418,3 +424,45 @@ def test_encoders_load_without_network(tmp_path):
     assert result.stdout.split() == ["2", "2", "9", "2"]
     assert not env_cache.exists()
     assert (cache_dir / O200K_CACHE_NAME).read_bytes() == b"corrupt"
+
+
+# --- long prompts: counted in slices, with a floor known before counting ----------------------------------
+
+def test_sliced_count_equals_the_one_shot_count():
+    text = "".join(long_text(seed) for seed in range(1, 9)) * 3
+    assert len(text) > 4 * tokenizer.SLICE_CHARS
+    assert count_text_tokens(text, "gpt-4") == cl100k(text)
+
+
+def test_sliced_count_of_text_without_spaces_is_within_a_token_a_slice():
+    text = "".join(random.Random(5).choice("这是一段没有空格的中文文本，用来测试计数。") for _ in range(300_000))
+    slices = len(text) // tokenizer.SLICE_CHARS
+    assert abs(count_text_tokens(text, "gpt-4") - cl100k(text)) <= slices
+
+
+def test_long_count_lets_other_greenlets_run_between_slices(monkeypatch):
+    pauses = []
+    monkeypatch.setattr(tokenizer, "let_others_run", lambda: pauses.append(1))
+    text = long_text(1) * 40
+    count_text_tokens(text, "gpt-4")
+    assert len(pauses) >= len(text) // tokenizer.SLICE_CHARS - 1 >= 3
+    pauses.clear()
+    many = chat(*[{"role": "user", "content": long_text(seed)} for seed in range(30)])
+    prompt_tokens(many, RelayMode.CHAT, "gpt-4")
+    assert pauses  # many short texts add up like one long one
+
+
+def test_no_cl100k_token_is_longer_than_the_floor_assumes():
+    longest = max(len(token) for token in CL100K.token_byte_values())
+    assert longest <= tokenizer.LONGEST_TOKEN_CHARS
+
+
+@pytest.mark.parametrize("payload, mode", [
+    (chat({"role": "user", "content": "a" * 100_000}, {"role": "system", "content": "x", "name": "n"}), RelayMode.CHAT),
+    (chat({"role": "user", "content": " " * 5000 + "日本語" * 3000}), RelayMode.CHAT),
+    ({"input": ["hello", [1, 2, 3], "z" * 999]}, RelayMode.EMBEDDINGS),
+    ({"prompt": "word " * 20_000}, RelayMode.COMPLETIONS),
+])
+def test_prompt_token_floor_never_exceeds_the_count(payload, mode):
+    parts = prompt_parts(payload, mode, "gpt-4")
+    assert 0 < tokenizer.prompt_token_floor(parts) <= count_prompt_tokens(parts, "gpt-4")
