@@ -38,6 +38,13 @@ def _parse_int(raw: str) -> int:
     return value
 
 
+def _parse_positive_int(raw: str) -> int:
+    value = int(raw.strip())
+    if value < 1:
+        raise ValueError("expected a whole number ≥ 1")
+    return value
+
+
 def _parse_optional_int(raw: str) -> int | None:
     return _parse_int(raw) if raw.strip() else None
 
@@ -115,9 +122,33 @@ class Config:
     polling_interval: int = _setting("POLLING_INTERVAL", _parse_int, 0, "seconds between channels when testing all")
     batch_update_enabled: bool = _setting("BATCH_UPDATE_ENABLED", _parse_bool, False, "batch quota writes")
     batch_update_interval: int = _setting("BATCH_UPDATE_INTERVAL", _parse_int, 5, "seconds between batch flushes")
+    redis_persistence_verified: bool = _setting(
+        "REDIS_PERSISTENCE_VERIFIED", _parse_bool, False,
+        "vouch that a Redis whose CONFIG command is disabled keeps its data (AOF); batching needs that")
+    reservation_lease: int = _setting(
+        "RESERVATION_LEASE", _parse_positive_int, 300,
+        "seconds a reservation outlives its request's last sign of life before the sweeper closes it")
+    reservation_sweep_interval: int = _setting(
+        "RESERVATION_SWEEP_INTERVAL", _parse_positive_int, 30, "seconds between sweeps of dead requests' reservations")
     global_api_rate_limit: int = _setting("GLOBAL_API_RATE_LIMIT", _parse_int, 480, "/api requests per IP per 3 min")
     global_web_rate_limit: int = _setting("GLOBAL_WEB_RATE_LIMIT", _parse_int, 240, "page requests per IP per 3 min")
-    relay_timeout: int = _setting("RELAY_TIMEOUT", _parse_int, 0, "upstream timeout in seconds; 0 means none")
+    relay_timeout: int = _setting(
+        "RELAY_TIMEOUT", _parse_int, 0,
+        "One API's upstream timeout: when > 0, the value of the three RELAY_*_TIMEOUT waits below not set themselves")
+    relay_connect_timeout: int = _setting(
+        "RELAY_CONNECT_TIMEOUT", _parse_int, 10, "seconds to connect to an upstream; 0 means no limit")
+    relay_first_byte_timeout: int = _setting(
+        "RELAY_FIRST_BYTE_TIMEOUT", _parse_int, 120,
+        "seconds a non-stream upstream may stay silent (before its reply, and within it); 0 means no limit")
+    relay_first_event_timeout: int = _setting(
+        "RELAY_FIRST_EVENT_TIMEOUT", _parse_int, 60,
+        "seconds to a stream's response headers, and from them to its first bytes; 0 means no limit")
+    relay_stream_idle_timeout: int = _setting(
+        "RELAY_STREAM_IDLE_TIMEOUT", _parse_int, 60,
+        "seconds a stream may stay silent between events before it is ended; 0 means no limit")
+    max_prompt_chars: int = _setting(
+        "MAX_PROMPT_CHARS", _parse_int, 10_000_000,
+        "characters of prompt text a request may carry (a 1M-token context is about 4M); larger gets 413; 0: no limit")
     relay_proxy: str = _setting("RELAY_PROXY", str, "", "HTTP proxy for upstream calls")
     user_content_request_proxy: str = _setting("USER_CONTENT_REQUEST_PROXY", str, "", "proxy for user images")
     user_content_request_timeout: int = _setting(
@@ -171,6 +202,12 @@ class Config:
         if "SQL_CONN_MAX_LIFETIME" in env and "SQL_MAX_LIFETIME" not in env:
             # One API's README names this variable; its code reads SQL_MAX_LIFETIME. Both mean seconds.
             values["sql_max_lifetime"] = _parse_one("SQL_CONN_MAX_LIFETIME", _parse_int, env["SQL_CONN_MAX_LIFETIME"])
+        if values.get("relay_timeout"):
+            # A One API deployment's RELAY_TIMEOUT keeps bounding every wait on the upstream's answer; the
+            # connect timeout keeps its own value, since One API's covered the whole call.
+            for name, variable in _WAITS_RELAY_TIMEOUT_SETS.items():
+                if variable not in env:
+                    values[name] = values["relay_timeout"]
         return cls(**values)._with_derived()
 
     def _with_derived(self) -> "Config":
@@ -187,6 +224,12 @@ class Config:
     @property
     def uses_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+# The waits a positive RELAY_TIMEOUT sets when their own variables are absent.
+_WAITS_RELAY_TIMEOUT_SETS = {"relay_first_byte_timeout": "RELAY_FIRST_BYTE_TIMEOUT",
+                             "relay_first_event_timeout": "RELAY_FIRST_EVENT_TIMEOUT",
+                             "relay_stream_idle_timeout": "RELAY_STREAM_IDLE_TIMEOUT"}
 
 
 def _dotenv() -> dict[str, str]:

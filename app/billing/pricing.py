@@ -20,6 +20,7 @@ from app.billing.default_prices import (
     MODEL_RATIOS,
     UNKNOWN_MODEL_RATIO,
 )
+from app.billing.output_limits import OUTPUT_LIMITS, OUTPUT_LIMITS_BY_PREFIX
 from app.models.channel import ChannelType
 from app.options import current as current_options
 
@@ -30,6 +31,7 @@ _MAX_MEMOIZED_PRICES = 10_000
 _MAX_WARNED_NAMES = 1_000
 # Search variants of these models are billed as the plain model.
 _INTERNET_SUFFIX, _INTERNET_SUFFIX_PREFIXES = "-internet", ("qwen-", "command-")
+UNLIMITED_REPLY = 2**31  # what a budget affords when completions cost nothing
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,24 @@ class Price:
         if prompt_tokens + max_completion_tokens == 0:
             return 0
         return self._charge(prompt_tokens + max_completion_tokens * self.completion_ratio)
+
+    def affordable_completion_tokens(self, prompt_tokens: int, budget: int) -> int | None:
+        """The most completion tokens whose reservation with this prompt fits in ``budget``; None if the
+        prompt alone does not fit. Free completions (or a free model) afford any length: UNLIMITED_REPLY."""
+        if self.reservation(prompt_tokens, 0) > budget:
+            return None
+        ratio = self.model_ratio * self.group_ratio
+        if ratio <= 0 or self.completion_ratio <= 0:
+            return UNLIMITED_REPLY
+        estimate = math.floor((budget / ratio - prompt_tokens) / self.completion_ratio)
+        low, high = 0, min(UNLIMITED_REPLY, max(0, estimate))
+        # The division is a float estimate of what _charge's ceil accepts: confirm it, else bisect below it.
+        if self.reservation(prompt_tokens, high) <= budget:
+            return high
+        while low < high:
+            middle = (low + high + 1) // 2
+            low, high = (middle, high) if self.reservation(prompt_tokens, middle) <= budget else (low, middle - 1)
+        return low
 
     def describe(self) -> str:
         """The consume log's content line, worded as One API's so existing log readers keep working."""
@@ -96,6 +116,18 @@ def price_for(model: str, channel_type: int, group: str) -> Price:
 def group_ratio(group: str) -> float:
     """The multiplier for a user group; a group with no ratio pays 1."""
     return _group_ratio(_current_tables().group, group)
+
+
+def output_limit(model: str) -> int | None:
+    """The most completion tokens one choice of ``model`` can have, or None when the tables do not know it."""
+    name = _billing_name(model)
+    limit = OUTPUT_LIMITS.get(name)
+    if limit is not None:
+        return limit
+    for prefix, limit in OUTPUT_LIMITS_BY_PREFIX:
+        if name.startswith(prefix):
+            return limit
+    return None
 
 
 def image_quota(model: str, size: str, quality: str | None, n: int, group: str, channel_type: int) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from app.billing.ledger import Balances
 from app.cache.channels import ChannelSnapshot
 from app.cache.tokens import TokenSnapshot
 from app.cache.users import UserSnapshot
@@ -21,11 +22,15 @@ class RelayContext:
     user: UserSnapshot
     pinned_channel_id: int | None = None
     enforce_usage: bool = False  # ENFORCE_INCLUDE_USAGE: pass usage chunks to every streaming client
+    balances: Balances | None = None  # read by admission before the body, for large requests only
     started_at: float = field(default_factory=time.monotonic)
     # Set for each attempt by use_channel():
     channel: ChannelSnapshot | None = None
     upstream_model: str = ""
     system_prompt_reset: bool = False
+    # Set by the reservation (app.relay.metering):
+    completion_budget: int | None = None  # completion tokens, all choices together, the reservation covers
+    reply_limit: int | None = None  # max_tokens per choice the upstream must be sent; None keeps the client's
 
     @property
     def mode(self) -> RelayMode:
@@ -47,4 +52,4 @@ class RelayContext:
     @property
     def body_changed(self) -> bool:
         """Whether the client's body can no longer be forwarded byte for byte."""
-        return self.upstream_model != self.request.model or self.system_prompt_reset
+        return self.upstream_model != self.request.model or self.system_prompt_reset or self.reply_limit is not None

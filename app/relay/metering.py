@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from app.billing.pricing import Price, audio_speech_quota, check_image_request, image_quota, price_for
+from app.billing.output_limits import DEFAULT_OUTPUT_LIMIT
+from app.billing.pricing import Price, audio_speech_quota, check_image_request, image_quota, output_limit, price_for
 from app.options import current as current_options
 from app.relay.context import RelayContext
 from app.relay.modes import RelayMode
@@ -11,6 +12,9 @@ from app.relay.schemas import InvalidRequest, Usage
 IMAGE_MODES = frozenset({RelayMode.IMAGES_GENERATIONS, RelayMode.IMAGES_EDITS, RelayMode.IMAGES_VARIATIONS})
 TRANSCRIPTION_MODES = frozenset({RelayMode.AUDIO_TRANSCRIPTION, RelayMode.AUDIO_TRANSLATION})
 MAX_SPEECH_INPUT_CHARS = 4096  # OpenAI's limit for /v1/audio/speech
+# The shortest reply per choice worth sending when the balance cannot pay for the full one: below it the
+# call is refused (403 insufficient_quota), as a reply cut after a few words is worth less than its prompt.
+MIN_REPLY_TOKENS = 16
 
 
 def check_priced_request(ctx: RelayContext) -> None:
@@ -31,15 +35,42 @@ def current_price(ctx: RelayContext) -> Price:
 
 
 def reservation(ctx: RelayContext, price: Price, prompt_tokens: int) -> int:
-    """An upper bound of the charge. Without max_tokens, PreConsumedQuota stands in for the reply length."""
+    """An upper bound of the charge: the prompt once, and every choice at full length.
+
+    Full length is the client's max_tokens, else the model's output limit (app.billing.output_limits), or
+    DEFAULT_OUTPUT_LIMIT for a model the table does not know. That default is not sent upstream while the
+    balance affords it: a self-hosted model may refuse a max_tokens above its own limit, and a stream is
+    cut at its budget anyway; only a non-stream reply past it can overdraw, by that one call, logged.
+    """
     if ctx.mode in IMAGE_MODES or ctx.mode == RelayMode.AUDIO_SPEECH:
         return fixed_charge(ctx)
-    reply_allowance = ctx.request.max_tokens or current_options().get_int("PreConsumedQuota")
-    if ctx.mode in (RelayMode.EMBEDDINGS, RelayMode.MODERATIONS):
-        reply_allowance = 0
     if ctx.mode in TRANSCRIPTION_MODES:
-        return price.quota(reply_allowance, 0)
-    return price.reservation(prompt_tokens, reply_allowance)
+        # Billed on the transcript, whose length the audio sets: PreConsumedQuota stands in for it.
+        return price.quota(ctx.request.max_tokens or current_options().get_int("PreConsumedQuota"), 0)
+    if ctx.mode in (RelayMode.EMBEDDINGS, RelayMode.MODERATIONS):
+        return price.reservation(prompt_tokens, 0)
+    allowance = ctx.request.max_tokens
+    if allowance is None:
+        allowance = output_limit(ctx.upstream_model) or DEFAULT_OUTPUT_LIMIT
+    ctx.completion_budget = allowance * ctx.request.choice_count
+    return price.reservation(prompt_tokens, ctx.completion_budget)
+
+
+def capped_reservation(ctx: RelayContext, price: Price, prompt_tokens: int, available: int) -> int | None:
+    """The reservation of the longest reply ``available`` affords, capping the request's max_tokens to it.
+
+    None when the request has no reply to shorten, or when each choice would get fewer than
+    MIN_REPLY_TOKENS: such a reply is refused rather than sent to end at once with "length".
+    """
+    if ctx.completion_budget is None:
+        return None
+    affordable = price.affordable_completion_tokens(prompt_tokens, max(available, 0))
+    per_choice = 0 if affordable is None else affordable // ctx.request.choice_count
+    if per_choice < MIN_REPLY_TOKENS:
+        return None
+    ctx.reply_limit = min(per_choice, ctx.completion_budget // ctx.request.choice_count)
+    ctx.completion_budget = ctx.reply_limit * ctx.request.choice_count
+    return price.reservation(prompt_tokens, ctx.completion_budget)
 
 
 def charge(ctx: RelayContext, price: Price, usage: Usage) -> int:

@@ -11,6 +11,7 @@ from app.errors import AppError
 from app.relay.modes import DEFAULT_MODEL, MULTIPART_MODES, RelayMode
 
 MAX_TOKENS_LIMIT = 2**31 // 2  # One API's bound on max_tokens
+MAX_CHOICES = 128  # OpenAI's bound on n
 
 
 @dataclass(slots=True)
@@ -52,6 +53,7 @@ class OpenAIRequest:
     form: dict[str, str] = field(default_factory=dict)
     stream: bool = False
     max_tokens: int | None = None
+    choice_count: int = 1  # n, and best_of for completions: the replies generated and billed
     wants_usage: bool = False  # the client asked for a usage chunk at the end of the stream
 
 
@@ -90,6 +92,11 @@ def _check_fields(request: OpenAIRequest) -> None:
     payload, mode = request.payload, request.mode
     request.stream = _optional(payload, "stream", bool) or False
     request.max_tokens = _max_tokens(payload)
+    if mode == RelayMode.CHAT:
+        request.choice_count = _choices(payload, "n")
+    elif mode == RelayMode.COMPLETIONS:
+        # best_of replies are generated and billed though only n come back; each prompt of a batch gets them.
+        request.choice_count = max(_choices(payload, "n"), _choices(payload, "best_of")) * _prompt_count(payload)
     options = _optional(payload, "stream_options", dict) or {}
     request.wants_usage = request.stream and options.get("include_usage") is True
     if mode == RelayMode.CHAT:
@@ -130,6 +137,23 @@ def _max_tokens(payload: dict) -> int | None:
         raise InvalidRequest(f"'max_tokens' must be a whole number from 0 to {MAX_TOKENS_LIMIT}.",
                              code="invalid_max_tokens")
     return value or None
+
+
+def _choices(payload: dict, name: str) -> int:
+    value = payload.get(name)
+    if value is None:
+        return 1
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_CHOICES:
+        raise InvalidRequest(f"'{name}' must be a whole number from 1 to {MAX_CHOICES}.", code=f"invalid_{name}")
+    return value
+
+
+def _prompt_count(payload: dict) -> int:
+    """Completions take a batch of prompts (strings or token arrays) and answer each one n times."""
+    prompt = payload.get("prompt")
+    if isinstance(prompt, list) and prompt and not isinstance(prompt[0], int):
+        return len(prompt)
+    return 1
 
 
 def _multipart_request(mode: RelayMode, raw_body: bytes, content_type: str, form: dict[str, str]) -> OpenAIRequest:

@@ -8,11 +8,13 @@ import pytest
 
 from app.billing.default_prices import COMPLETION_RATIOS, MODEL_RATIOS
 from app.billing.pricing import (
+    UNLIMITED_REPLY,
     Price,
     audio_speech_quota,
     check_image_request,
     group_ratio,
     image_quota,
+    output_limit,
     price_for,
     validate_ratio_option,
 )
@@ -273,6 +275,35 @@ def test_speech_quota_is_per_input_byte(context):
     assert audio_speech_quota("tts-1", "你好", "default", OPENAI) == 45  # 6 bytes
     assert audio_speech_quota("tts-1-hd", "hello", "default", OPENAI) == 75
     assert audio_speech_quota("tts-1", "", "default", OPENAI) == 0
+
+
+# --- what a balance affords --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("price", [Price(0.075, 4, 1), Price(2.5, 4, 0.8), Price(30, 1, 1), Price(0.01875, 3, 1.1),
+                                   Price(7.5, 4, 1)])
+@pytest.mark.parametrize("prompt_tokens", [0, 1, 9, 1234])
+@pytest.mark.parametrize("budget", [1, 17, 1000, 123_457, 10**9])
+def test_affordable_completion_is_the_longest_reply_whose_reservation_fits(price, prompt_tokens, budget):
+    tokens = price.affordable_completion_tokens(prompt_tokens, budget)
+    if tokens is None:
+        assert price.reservation(prompt_tokens, 0) > budget
+        return
+    assert price.reservation(prompt_tokens, tokens) <= budget
+    assert tokens == UNLIMITED_REPLY or budget < price.reservation(prompt_tokens, tokens + 1)
+
+
+def test_affordable_completion_is_unbounded_when_completions_are_free():
+    assert Price(1, 0, 1).affordable_completion_tokens(10, 10) == UNLIMITED_REPLY
+    assert Price(1, 0, 1).affordable_completion_tokens(10, 9) is None
+    assert Price(0, 4, 1).affordable_completion_tokens(10**6, 0) == UNLIMITED_REPLY
+
+
+def test_output_limit_from_exact_names_then_prefixes():
+    assert output_limit("gpt-4o-2024-05-13") == 4_096  # an exact entry beats the gpt-4o prefix
+    assert output_limit("gpt-4o-2024-08-06") == 16_384
+    assert output_limit("o1-mini") == 65_536 and output_limit("o1-2024-12-17") == 100_000
+    assert output_limit("claude-3-5-sonnet-20241022") == 8_192
+    assert output_limit("in-house-llm") is None
 
 
 # --- option validation ---------------------------------------------------------------------------

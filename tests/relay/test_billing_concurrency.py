@@ -14,7 +14,8 @@ from tests.conftest import LiveServer, build_app, dispose
 from tests.relay.conftest import make_setup
 
 # A model priced at ratio 1 both ways, so that with max_tokens=1 the reservation (9 prompt tokens by
-# tiktoken + 1) equals the mock's bill (5 + 5): a token holding 10 calls' worth admits exactly 10.
+# tiktoken + 1) equals the mock's bill (5 + 5, its five-piece reply sent whatever max_tokens says): a token
+# holding 10 calls' worth admits exactly 10.
 FLAT_PRICES = {"ModelRatio": '{"flat-model": 1}', "CompletionRatio": '{"flat-model": 1}'}
 CALL_COST = 10
 CALLS_BY_DATABASE = {"sqlite": 50, "postgresql": 200, "mysql": 200}
@@ -44,6 +45,7 @@ def _call(url: str, key: str) -> int:
 
 def test_a_key_worth_ten_calls_admits_exactly_ten_under_a_stampede(flat_priced_app, database_kind, mock_upstream):
     calls = CALLS_BY_DATABASE[database_kind]
+    mock_upstream.behaviour.ignore_max_tokens = True
     with LiveServer(flat_priced_app) as live:
         setup = make_setup(flat_priced_app, live.url, mock_upstream.url, token_quota=10 * CALL_COST,
                            user_quota=1_000_000, models="flat-model")
@@ -65,6 +67,7 @@ def test_a_key_worth_ten_calls_admits_exactly_ten_under_a_stampede(flat_priced_a
 
 def test_user_balance_is_the_limit_when_the_key_is_unlimited(flat_priced_app, database_kind, mock_upstream):
     calls = CALLS_BY_DATABASE[database_kind] // 2
+    mock_upstream.behaviour.ignore_max_tokens = True
     with LiveServer(flat_priced_app) as live:
         setup = make_setup(flat_priced_app, live.url, mock_upstream.url, user_quota=7 * CALL_COST, unlimited=True,
                            models="flat-model")

@@ -59,9 +59,20 @@ class OpenAICompatibleAdaptor(Adaptor):
         payload["model"] = ctx.upstream_model
         if ctx.system_prompt_reset:
             payload["messages"] = with_system_prompt(payload["messages"], ctx.channel.system_prompt)
+        if ctx.reply_limit is not None:
+            self.limit_reply(ctx, payload, ctx.reply_limit)
         if ask_usage:
             payload["stream_options"] = {**(payload.get("stream_options") or {}), "include_usage": True}
         return orjson.dumps(payload)
+
+    def limit_reply(self, ctx: "RelayContext", payload: dict, limit: int) -> None:
+        """Cap each choice at ``limit`` tokens in whichever field the client used, else in max_tokens."""
+        fields = [name for name in ("max_completion_tokens", "max_tokens") if payload.get(name) is not None]
+        for name in fields or [self.reply_limit_field(ctx)]:
+            payload[name] = limit
+
+    def reply_limit_field(self, ctx: "RelayContext") -> str:
+        return "max_tokens"
 
     def parse_response(self, ctx: "RelayContext", body: bytes) -> tuple[bytes, Usage | None]:
         if ctx.mode in (RelayMode.AUDIO_SPEECH, RelayMode.AUDIO_TRANSCRIPTION, RelayMode.AUDIO_TRANSLATION):
@@ -171,6 +182,10 @@ class OpenAIAdaptor(OpenAICompatibleAdaptor):
         "dall-e-2", "dall-e-3", "gpt-image-1", "whisper-1", "tts-1", "tts-1-hd", "gpt-4o-mini-tts",
         "davinci-002", "babbage-002", "gpt-3.5-turbo-instruct",
     )
+
+    def reply_limit_field(self, ctx: "RelayContext") -> str:
+        # Reasoning models (o1, o3, …) refuse max_tokens on chat; legacy completions know only max_tokens.
+        return "max_completion_tokens" if ctx.mode == RelayMode.CHAT else "max_tokens"
 
     def request_url(self, ctx: "RelayContext") -> str:
         base = self.base_url(ctx.channel)

@@ -90,6 +90,34 @@ def test_request_stream_already_asking_for_usage_is_forwarded_unchanged():
     assert OPENAI.request_body(ctx) is ctx.request.raw_body
 
 
+def test_request_reply_limit_replaces_the_field_the_client_used():
+    for field in ("max_tokens", "max_completion_tokens"):
+        ctx = make_ctx(ChannelType.OPENAI, body={**CHAT, field: 4000})
+        ctx.reply_limit = 120
+        body = _body(ctx)
+        assert body[field] == 120 and set(body) == {*CHAT, field}
+
+
+def test_request_reply_limit_without_a_client_field_uses_max_completion_tokens_on_openai_chat():
+    ctx = make_ctx(ChannelType.OPENAI)
+    ctx.reply_limit = 64
+    assert _body(ctx)["max_completion_tokens"] == 64 and "max_tokens" not in _body(ctx)
+
+
+def test_request_reply_limit_without_a_client_field_uses_max_tokens_elsewhere():
+    completions = make_ctx(ChannelType.OPENAI, mode=RelayMode.COMPLETIONS)
+    compatible = make_ctx(ChannelType.DEEPSEEK)
+    for ctx in (completions, compatible):
+        ctx.reply_limit = 64
+        body = orjson.loads(get_adaptor(ctx.channel.type).request_body(ctx))
+        assert body["max_tokens"] == 64 and "max_completion_tokens" not in body
+
+
+def test_request_without_reply_limit_is_forwarded_unchanged():
+    ctx = make_ctx(ChannelType.OPENAI, body={**CHAT, "max_tokens": 4000})
+    assert OPENAI.request_body(ctx) is ctx.request.raw_body
+
+
 def test_request_cloudflare_gateway_drops_v1():
     base = "https://gateway.ai.cloudflare.com/v1/0123abcd/my-gateway/openai"
     ctx = make_ctx(ChannelType.OPENAI, base_url=base + "/")
